@@ -1,0 +1,68 @@
+/**
+ * Language detection by file name, extension and (for extensionless scripts) shebang.
+ * Pure: takes a path and, where the name is not enough, the first lines of the file.
+ */
+import path from "node:path";
+import type { LanguageId } from "./types.js";
+
+const BY_EXTENSION: Record<string, LanguageId> = {
+  ".c": "c",
+  ".h": "c",
+  ".cc": "cpp",
+  ".cpp": "cpp",
+  ".cxx": "cpp",
+  ".c++": "cpp",
+  ".hpp": "cpp",
+  ".hh": "cpp",
+  ".hxx": "cpp",
+  ".h++": "cpp",
+  ".sh": "shell",
+  ".bash": "shell",
+};
+
+/** Whether the name alone decides the language (so discovery need not read the file to know). */
+export function languageFromName(filePath: string): LanguageId | undefined {
+  const base = path.basename(filePath);
+  const ext = path.extname(base).toLowerCase();
+  const byExt = BY_EXTENSION[ext];
+  if (byExt) return byExt;
+  return undefined;
+}
+
+const SHELL_INTERPRETERS = new Set(["sh", "bash", "dash", "ash", "ksh"]);
+
+/** The interpreter a `#!` line names (`/bin/sh -e` → `sh`, `/usr/bin/env bash` → `bash`). */
+export function shebangInterpreter(firstLine: string): string | undefined {
+  const m = /^#!\s*(\S+)(?:\s+(.*))?$/.exec(firstLine.replace(/\r$/, ""));
+  if (!m) return undefined;
+  const prog = path.posix.basename(m[1] as string);
+  if (prog === "env") {
+    const args = (m[2] ?? "").split(/\s+/).filter((a) => a && !a.startsWith("-") && !a.includes("="));
+    return args[0] ? path.posix.basename(args[0]) : undefined;
+  }
+  return prog;
+}
+
+/**
+ * The language of a file. `head` is the start of its text (a few hundred bytes suffice), used
+ * for files whose name does not decide: a `sh`/`bash`/`dash` shebang on line 1, or on line 2
+ * after a comment line.
+ */
+export function detectLanguage(filePath: string, head?: string): LanguageId | undefined {
+  const byName = languageFromName(filePath);
+  if (byName) return byName;
+  if (head === undefined || path.extname(filePath) !== "") return undefined;
+  const lines = head.split("\n", 3);
+  const first = lines[0] ?? "";
+  const candidates = first.startsWith("#!") ? [first] : first.startsWith("#") ? [lines[1] ?? ""] : [];
+  for (const line of candidates) {
+    const interp = line.startsWith("#!") ? shebangInterpreter(line) : undefined;
+    if (interp && SHELL_INTERPRETERS.has(interp)) return "shell";
+  }
+  return undefined;
+}
+
+/** Whether detection of this path needs the file's first bytes (no extension decided it). */
+export function needsHead(filePath: string): boolean {
+  return languageFromName(filePath) === undefined && path.extname(filePath) === "";
+}
