@@ -3,20 +3,28 @@
  * Phase one of `npm run gen`; it reads only the directory listing, so it works before the new
  * rule compiles into dist/.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The repository root: the nearest directory above this script holding package.json (works from src and dist). */
+export function repoRoot(): string {
+  let d = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(d, "package.json")) && path.dirname(d) !== d) d = path.dirname(d);
+  return d;
+}
 
-/** `[family, name]` of every rule file under src/rules/<family>/<name>.ts, sorted. */
+/**
+ * `[family, name]` of every rule file under src/rules/<family>/<name>.ts, sorted. Files and
+ * folders whose names start with `_` hold helpers shared by rules, not rules.
+ */
 export function ruleFiles(root: string): [string, string][] {
   const dir = path.join(root, "src/rules");
   const out: [string, string][] = [];
   for (const family of readdirSync(dir, { withFileTypes: true })) {
-    if (!family.isDirectory()) continue;
+    if (!family.isDirectory() || family.name.startsWith("_")) continue;
     for (const f of readdirSync(path.join(dir, family.name))) {
-      if (f.endsWith(".ts") && !f.endsWith(".d.ts")) out.push([family.name, f.slice(0, -3)]);
+      if (f.endsWith(".ts") && !f.endsWith(".d.ts") && !f.startsWith("_")) out.push([family.name, f.slice(0, -3)]);
     }
   }
   return out.sort((a, b) => (a.join("/") < b.join("/") ? -1 : 1));
@@ -39,6 +47,7 @@ export function renderIndex(files: [string, string][]): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const ROOT = repoRoot();
   const target = path.join(ROOT, "src/rules/index.ts");
   const next = renderIndex(ruleFiles(ROOT));
   let prev = "";

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { applyFixes } from "../src/engine/fix.js";
 import { allRules } from "../src/engine/registry.js";
 import { formatPairs, lintString, parseExpectations } from "./helpers.js";
 
@@ -16,6 +17,14 @@ function fixtureFiles(ruleId: string): string[] {
   return readdirSync(dir)
     .filter((f) => !/\.fixed(\.|$)/.test(f) && !f.endsWith(".md"))
     .map((f) => path.join(dir, f));
+}
+
+/** `a/b.sh` → `a/b.fixed.sh`; `a/Dockerfile` → `a/Dockerfile.fixed`. */
+function fixedPath(file: string): string {
+  const base = path.basename(file);
+  const dot = base.lastIndexOf(".");
+  const name = dot > 0 ? `${base.slice(0, dot)}.fixed${base.slice(dot)}` : `${base}.fixed`;
+  return path.join(path.dirname(file), name);
 }
 
 for (const rule of allRules()) {
@@ -36,6 +45,11 @@ for (const rule of allRules()) {
         const got = formatPairs(mine.map((f) => ({ line: f.range.start.line, ruleId: f.ruleId })));
         const want = formatPairs(parseExpectations(text).filter((e) => e.ruleId === rule.id));
         expect(got).toEqual(want);
+        // name.fixed.ext: the text after applying every fix of this rule (safe and unsafe).
+        const fixed = fixedPath(file);
+        if (existsSync(fixed)) {
+          expect(applyFixes(text, mine, "unsafe").text).toBe(readFileSync(fixed, "utf8"));
+        }
       });
     }
   });

@@ -3,6 +3,7 @@
  * Pure: takes a path and, where the name is not enough, the first lines of the file.
  */
 import path from "node:path";
+import { isUpstartJob } from "../languages/upstart/index.js";
 import type { LanguageId } from "./types.js";
 
 const BY_EXTENSION: Record<string, LanguageId> = {
@@ -20,13 +21,26 @@ const BY_EXTENSION: Record<string, LanguageId> = {
   ".bash": "shell",
 };
 
-/** Whether the name alone decides the language (so discovery need not read the file to know). */
+/**
+ * The language a file's name says it is. `.conf` says "upstart" only tentatively: not every
+ * `.conf` is an upstart job, so `confirmLanguage` checks the text before it is linted.
+ */
 export function languageFromName(filePath: string): LanguageId | undefined {
   const base = path.basename(filePath);
   const ext = path.extname(base).toLowerCase();
   const byExt = BY_EXTENSION[ext];
   if (byExt) return byExt;
+  if (/^(Dockerfile|Containerfile)(\..+)?$/.test(base) || /\.(Dockerfile|dockerfile)$/.test(base)) return "dockerfile";
+  if (ext === ".service") return "systemd";
+  if (ext === ".conf") return "upstart";
+  if (base === "Makefile" || base === "makefile" || base === "GNUmakefile" || ext === ".mk") return "make";
+  if (/entrypoint/i.test(base) && ext === "") return "shell";
   return undefined;
+}
+
+/** Whether a file named as `language` really is one (an upstart job among `.conf` files). */
+export function confirmLanguage(language: LanguageId, text: string): boolean {
+  return language !== "upstart" || isUpstartJob(text);
 }
 
 const SHELL_INTERPRETERS = new Set(["sh", "bash", "dash", "ash", "ksh"]);
@@ -50,7 +64,7 @@ export function shebangInterpreter(firstLine: string): string | undefined {
  */
 export function detectLanguage(filePath: string, head?: string): LanguageId | undefined {
   const byName = languageFromName(filePath);
-  if (byName) return byName;
+  if (byName) return head === undefined || confirmLanguage(byName, head) ? byName : undefined;
   if (head === undefined || path.extname(filePath) !== "") return undefined;
   const lines = head.split("\n", 3);
   const first = lines[0] ?? "";

@@ -3,7 +3,15 @@
  * One parse per file; every rule of the language registers its callbacks on the same tree and
  * one cursor walk dispatches them. All state lives in the Linter instance (one per worker).
  */
+import { isHostLanguage, parseHost, type HostDocument } from "../languages/hosts.js";
 import { LANGUAGES } from "../languages/index.js";
+import {
+  argvCommand,
+  regionInfo,
+  shellTextCommands,
+  type ShellCommand,
+  type VariableValues,
+} from "../languages/shell/commands.js";
 import { TreeSitter, type Grammar, type Node, type Tree } from "../languages/treesitter.js";
 import type { QueryMatch } from "web-tree-sitter";
 import type { FixDescriptor, OptionValues, ReportDescriptor, Rule, RuleContext, Target } from "./rule.js";
@@ -38,6 +46,41 @@ interface Raw {
 
 type Listener = { rule: number; fn: (node: Node) => void };
 type QueryHook = { rule: number; pattern: string; fn: (match: QueryMatch) => void };
+type CommandHook = { rule: number; names: ReadonlySet<string>; fn: (cmd: ShellCommand) => void };
+type EndHook = { rule: number; fn: () => void };
+
+/** Per-file bookkeeping of rules that threw: each is reported once and then skipped. */
+class Failures {
+  private readonly failed = new Set<number>();
+  constructor(
+    private readonly file: string,
+    private readonly active: readonly EnabledRule[],
+    private readonly notices: Notice[],
+  ) {}
+  has(i: number): boolean {
+    return this.failed.has(i);
+  }
+  fail(i: number, e: unknown): void {
+    if (this.failed.has(i)) return;
+    this.failed.add(i);
+    const id = this.active[i]?.rule.id ?? "?";
+    this.notices.push({ file: this.file, kind: "internal-error", ruleId: id, message: `rule ${id} failed on this file: ${errorText(e)}` });
+  }
+  /** Runs `fn` for rule `i` unless it already failed; a throw marks it failed. */
+  run(i: number, fn: () => void): void {
+    if (this.failed.has(i)) return;
+    try {
+      fn();
+    } catch (e) {
+      this.fail(i, e);
+    }
+  }
+}
+
+/** Whether a rule runs on files of this language: its own, or any host of shell for a shell rule. */
+export function ruleApplies(rule: Rule, language: LanguageId): boolean {
+  return rule.languages.includes(language) || (rule.languages.includes("shell") && isHostLanguage(language));
+}
 
 export class Linter {
   private readonly ts = new TreeSitter();
@@ -62,10 +105,14 @@ export class Linter {
     const source = new SourceText(input.text);
     const notices: Notice[] = [];
     const raws: Raw[] = [];
-    const active = this.rules.filter((r) => r.rule.check && r.rule.languages.includes(input.language));
-    if (active.length > 0 && info.grammar) {
-      const grammar = await this.ts.grammar(info.grammar);
-      this.runTreeSitter(input, source, grammar, active, raws, notices);
+    const active = this.rules.filter((r) => r.rule.check && ruleApplies(r.rule, input.language));
+    if (active.length > 0) {
+      if (isHostLanguage(input.language)) {
+        await this.runHost(input, source, active, raws, notices);
+      } else if (info.grammar) {
+        const grammar = await this.ts.grammar(info.grammar);
+        this.runTreeSitter(input, source, grammar, active, raws, notices);
+      }
     }
     const findings = this.applySuppressions(input, source, raws);
     findings.sort(compareFindings);
@@ -90,45 +137,98 @@ export class Linter {
     try {
       const listeners = new Map<string, Listener[]>();
       const queries: QueryHook[] = [];
-      const failed = new Set<number>();
-      const fail = (i: number, e: unknown): void => {
-        if (failed.has(i)) return;
-        failed.add(i);
-        const id = active[i]?.rule.id ?? "?";
-        notices.push({
-          file: input.path,
-          kind: "internal-error",
-          ruleId: id,
-          message: `rule ${id} failed on this file: ${errorText(e)}`,
-        });
-      };
+      const ends: EndHook[] = [];
+      const failures = new Failures(input.path, active, notices);
       active.forEach((enabled, i) => {
-        const ctx = this.context(input, source, enabled, raws, {
+        const ctx = this.context(input, source, enabled, raws, undefined, {
           on: (type, fn) => {
             let list = listeners.get(type);
             if (!list) listeners.set(type, (list = []));
             list.push({ rule: i, fn });
           },
           query: (pattern, fn) => queries.push({ rule: i, pattern, fn }),
+          onCommand: () => {
+            throw new Error(`onCommand is for shell and its hosts, not ${LANGUAGES[input.language].name}`);
+          },
+          onEnd: (fn) => ends.push({ rule: i, fn }),
         });
-        try {
-          enabled.rule.check?.(ctx);
-        } catch (e) {
-          fail(i, e);
-        }
+        failures.run(i, () => enabled.rule.check?.(ctx));
       });
-      if (listeners.size > 0) walk(tree, listeners, failed, fail);
+      if (listeners.size > 0) walk(tree, listeners, failures);
       for (const q of queries) {
-        if (failed.has(q.rule)) continue;
-        try {
+        failures.run(q.rule, () => {
           for (const m of this.ts.query(grammar, q.pattern).matches(tree.rootNode)) q.fn(m);
-        } catch (e) {
-          fail(q.rule, e);
-        }
+        });
       }
+      for (const e of ends) failures.run(e.rule, e.fn);
     } finally {
       tree.delete();
     }
+  }
+
+  /** Shell scripts and the hosts of shell: parse the host, then the shell of each region once. */
+  private async runHost(
+    input: LintInput,
+    source: SourceText,
+    active: readonly EnabledRule[],
+    raws: Raw[],
+    notices: Notice[],
+  ): Promise<void> {
+    if (!isHostLanguage(input.language)) return;
+    let host: HostDocument;
+    try {
+      host = parseHost(input.language, source.text);
+    } catch (e) {
+      notices.push({ file: input.path, kind: "parse-error", message: `could not parse: ${errorText(e)}` });
+      return;
+    }
+    const hooks: CommandHook[] = [];
+    const ends: EndHook[] = [];
+    const failures = new Failures(input.path, active, notices);
+    const notHere = (what: string) => () => {
+      throw new Error(`${what} is for C/C++ rules; use onCommand or ctx.host for ${LANGUAGES[input.language].name}`);
+    };
+    active.forEach((enabled, i) => {
+      const ctx = this.context(input, source, enabled, raws, host, {
+        on: notHere("ctx.on"),
+        query: notHere("ctx.query"),
+        onCommand: (names, fn) => hooks.push({ rule: i, names: new Set(names), fn }),
+        onEnd: (fn) => ends.push({ rule: i, fn }),
+      });
+      failures.run(i, () => enabled.rule.check?.(ctx));
+    });
+    if (hooks.length > 0) {
+      for (const cmd of await this.commands(host)) {
+        for (const h of hooks) {
+          if (h.names.size === 0 || h.names.has(cmd.name)) failures.run(h.rule, () => h.fn(cmd));
+        }
+      }
+    }
+    for (const e of ends) failures.run(e.rule, e.fn);
+  }
+
+  /** Every simple command of the host's regions, in execution order (each region parsed once). */
+  private async commands(host: HostDocument): Promise<ShellCommand[]> {
+    const out: ShellCommand[] = [];
+    const vars: VariableValues = new Map();
+    const needsBash = host.regions.some((r) => r.kind === "shell");
+    const bash = needsBash ? await this.ts.grammar("bash") : undefined;
+    host.regions.forEach((region, index) => {
+      const info = regionInfo(region, index);
+      if (region.kind === "argv") {
+        const cmd = argvCommand(region, info, out.length, vars);
+        if (cmd) out.push(cmd);
+        return;
+      }
+      if (!bash) return;
+      const tree = this.ts.parse(bash, region.text);
+      try {
+        out.push(...shellTextCommands(tree, region, info, out.length, vars));
+      } finally {
+        tree.delete();
+      }
+    });
+    return out;
   }
 
   private context(
@@ -136,7 +236,8 @@ export class Linter {
     source: SourceText,
     enabled: EnabledRule,
     raws: Raw[],
-    hooks: Pick<RuleContext, "on" | "query">,
+    host: HostDocument | undefined,
+    hooks: Pick<RuleContext, "on" | "query" | "onCommand" | "onEnd">,
   ): RuleContext {
     const { rule, severity, options } = enabled;
     const range = (t: Target): Range => {
@@ -148,8 +249,11 @@ export class Linter {
       language: input.language,
       source,
       options,
+      host,
       on: hooks.on,
       query: hooks.query,
+      onCommand: hooks.onCommand,
+      onEnd: hooks.onEnd,
       report: (d: ReportDescriptor) => {
         const r = range(d.at);
         const finding: Finding = {
@@ -161,7 +265,10 @@ export class Linter {
           related: (d.related ?? []).map((rel) => ({ range: range(rel.at), message: rel.message })),
           ...(d.fix ? { fix: hostFix(d.fix) } : {}),
         };
-        raws.push({ finding, lines: [r.start.line] });
+        // A directive above a RUN or an ExecStart= covers every finding inside that construct.
+        const region = host?.regions.find((g) => r.start.offset >= g.hostStart && r.start.offset < g.hostEnd);
+        const lines = region ? [r.start.line, source.lineOf(region.hostStart)] : [r.start.line];
+        raws.push({ finding, lines });
       },
     };
   }
@@ -223,26 +330,14 @@ export class Linter {
 }
 
 /** One depth-first cursor walk over named nodes, dispatching by node type. */
-function walk(
-  tree: Tree,
-  listeners: ReadonlyMap<string, Listener[]>,
-  failed: ReadonlySet<number>,
-  fail: (rule: number, e: unknown) => void,
-): void {
+function walk(tree: Tree, listeners: ReadonlyMap<string, Listener[]>, failures: Failures): void {
   const cursor = tree.walk();
   try {
     for (;;) {
       const list = cursor.nodeIsNamed ? listeners.get(cursor.nodeType) : undefined;
       if (list) {
         const node = cursor.currentNode;
-        for (const l of list) {
-          if (failed.has(l.rule)) continue;
-          try {
-            l.fn(node);
-          } catch (e) {
-            fail(l.rule, e);
-          }
-        }
+        for (const l of list) failures.run(l.rule, () => l.fn(node));
       }
       if (cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) {

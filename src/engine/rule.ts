@@ -3,10 +3,12 @@
  * `check(ctx)` that registers callbacks; it never does I/O and never reads suppressions.
  */
 import type { Node, QueryMatch } from "web-tree-sitter";
+import type { HostDocument } from "../languages/hosts.js";
+import type { ShellCommand } from "../languages/shell/commands.js";
 import type { SourceText } from "./source.js";
 import type { Applicability, LanguageId, Severity } from "./types.js";
 
-export type { Node, QueryMatch };
+export type { Node, QueryMatch, ShellCommand, HostDocument };
 
 /** A docs example: plain code (linted as the rule's first language's example file) or a named file. */
 export type Example = string | { file: string; code: string };
@@ -73,10 +75,24 @@ export interface RuleContext<O extends OptionValues = OptionValues> {
   /** The text the rule sees; offsets in reports are into this text. */
   readonly source: SourceText;
   readonly options: O;
-  /** Tree-sitter languages: called for every named node of this type, in document order. */
+  /** C/C++: called for every named node of this type, in document order. */
   on(type: string, fn: (node: Node) => void): void;
-  /** Tree-sitter languages: a query compiled once per worker, run over the whole tree. */
+  /** C/C++: a query compiled once per worker, run over the whole tree. */
   query(pattern: string, fn: (match: QueryMatch) => void): void;
+  /**
+   * Shell and every host of shell (Dockerfile, upstart, systemd, Makefile): called for each simple
+   * command whose program (after wrappers) is one of `names` (all commands if empty), in execution
+   * order across the file's shell regions. Positions on the command are host offsets.
+   */
+  onCommand(names: readonly string[], fn: (cmd: ShellCommand) => void): void;
+  /** Called once after every callback of this file ran: for rules that judge the whole file. */
+  onEnd(fn: () => void): void;
+  /** The parsed host file (Dockerfile, unit, job, Makefile, script) with its shell regions; undefined for C/C++. */
+  readonly host: HostDocument | undefined;
+  /**
+   * Report a finding. For C/C++, `at` may be a tree node; for shell and hosts, offsets are host
+   * offsets (as on ShellCommand and the host documents).
+   */
   report(descriptor: ReportDescriptor): void;
 }
 

@@ -1,0 +1,159 @@
+/**
+ * Command-line parsing: argv → a typed request, or a one-line usage error. Pure.
+ */
+import { parseArgs } from "node:util";
+import { FORMATS, type FormatName } from "../formatters/index.js";
+
+export const USAGE = `Usage: deploylint [options] [paths...]
+       deploylint explain RULE
+       deploylint rules
+
+Lints C/C++ for misleading indentation and deployment files (Dockerfiles, upstart jobs,
+systemd units, Makefiles, shell scripts) for the hazards that fail in production.
+
+Options:
+  -f, --format NAME         output format: ${FORMATS.join(", ")} (default: text)
+  -o, --output-file FILE    write the report to FILE instead of standard output
+      --quiet               report errors only
+      --max-warnings N      exit 1 when there are more than N warnings
+      --rule RULE           run only this rule (repeatable, or comma-separated)
+      --disable RULE        do not run this rule (repeatable, or comma-separated)
+      --stdin               lint standard input
+      --stdin-filename PATH the file name standard input stands for (decides the language)
+      --max-file-size SIZE  skip files larger than SIZE (bytes, or with K/M suffix; default 5M)
+      --root DIR            the repository root that SARIF paths are relative to
+                            (default: the nearest directory above with a .git)
+      --color, --no-color   force colours on or off (default: on for a terminal, honours
+                            NO_COLOR and FORCE_COLOR)
+  -v, --version             print the version
+  -h, --help                print this help
+
+Exit status: 0 no error-level findings, 1 error-level findings (or more warnings than
+--max-warnings), 2 usage error, unreadable argument or internal failure.`;
+
+export type Command =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "explain"; rule: string }
+  | { kind: "rules"; format: "text" | "json" }
+  | { kind: "lint"; options: LintRequest };
+
+export interface LintRequest {
+  paths: string[];
+  format: FormatName | undefined;
+  outputFile: string | undefined;
+  quiet: boolean;
+  maxWarnings: number | undefined;
+  only: string[];
+  disable: string[];
+  stdin: boolean;
+  stdinFilename: string | undefined;
+  maxBytes: number | undefined;
+  root: string | undefined;
+  color: boolean | undefined;
+}
+
+export type Parsed = { ok: true; command: Command } | { ok: false; message: string };
+
+const OPTIONS = {
+  format: { type: "string", short: "f" },
+  "output-file": { type: "string", short: "o" },
+  quiet: { type: "boolean" },
+  "max-warnings": { type: "string" },
+  rule: { type: "string", multiple: true },
+  disable: { type: "string", multiple: true },
+  stdin: { type: "boolean" },
+  "stdin-filename": { type: "string" },
+  "max-file-size": { type: "string" },
+  root: { type: "string" },
+  color: { type: "boolean" },
+  "no-color": { type: "boolean" },
+  version: { type: "boolean", short: "v" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export function parseCommandLine(argv: readonly string[]): Parsed {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    return { ok: false, message: usageMessage(e) };
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return { ok: true, command: { kind: "help" } };
+  if (v.version) return { ok: true, command: { kind: "version" } };
+  if (positionals[0] === "explain") {
+    if (positionals.length !== 2) return { ok: false, message: "explain takes one rule id, e.g. `deploylint explain c/misleading-indentation`" };
+    return { ok: true, command: { kind: "explain", rule: positionals[1] as string } };
+  }
+  if (positionals[0] === "rules") {
+    const f = v.format ?? "text";
+    if (f !== "text" && f !== "json") return { ok: false, message: "rules: --format must be text or json" };
+    return { ok: true, command: { kind: "rules", format: f } };
+  }
+  if (v.format !== undefined && !(FORMATS as readonly string[]).includes(v.format)) {
+    return { ok: false, message: `unknown format '${v.format}' (choose from ${FORMATS.join(", ")})` };
+  }
+  let maxWarnings: number | undefined;
+  if (v["max-warnings"] !== undefined) {
+    maxWarnings = Number(v["max-warnings"]);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) {
+      return { ok: false, message: `--max-warnings takes a whole number, not '${v["max-warnings"]}'` };
+    }
+  }
+  let maxBytes: number | undefined;
+  if (v["max-file-size"] !== undefined) {
+    maxBytes = parseSize(v["max-file-size"]);
+    if (maxBytes === undefined) return { ok: false, message: `--max-file-size takes a size like 5M or 500K, not '${v["max-file-size"]}'` };
+  }
+  if (v.stdin && positionals.length > 0) return { ok: false, message: "--stdin lints standard input: give no paths with it" };
+  if (v.stdin && !v["stdin-filename"]) return { ok: false, message: "--stdin needs --stdin-filename PATH (the name decides the language)" };
+  if (!v.stdin && v["stdin-filename"]) return { ok: false, message: "--stdin-filename goes with --stdin" };
+  if (v.color && v["no-color"]) return { ok: false, message: "--color and --no-color contradict each other" };
+  return {
+    ok: true,
+    command: {
+      kind: "lint",
+      options: {
+        paths: positionals.length > 0 ? positionals : ["."],
+        format: v.format as FormatName | undefined,
+        outputFile: v["output-file"],
+        quiet: v.quiet ?? false,
+        maxWarnings,
+        only: splitList(v.rule),
+        disable: splitList(v.disable),
+        stdin: v.stdin ?? false,
+        stdinFilename: v["stdin-filename"],
+        maxBytes,
+        root: v.root,
+        color: v.color ? true : v["no-color"] ? false : undefined,
+      },
+    },
+  };
+}
+
+function splitList(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+}
+
+export function parseSize(s: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?$/.exec(s.trim());
+  if (!m) return undefined;
+  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? "").toLowerCase()] ?? 1;
+  const n = Math.round(Number(m[1]) * unit);
+  return n > 0 ? n : undefined;
+}
+
+function usageMessage(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  // Node's messages end with a hint to use "--" for positionals; keep the first sentence.
+  return msg.split(". ")[0]?.replace(/^Unknown option/, "unknown option") ?? msg;
+}
+
+/** Colour: explicit flag, then NO_COLOR, then FORCE_COLOR, then whether the output is a terminal. */
+export function decideColor(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (flag !== undefined) return flag;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+  return isTTY;
+}

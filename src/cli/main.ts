@@ -1,0 +1,188 @@
+/**
+ * argv → config → lint → formatter → exit code. The only place that calls process.exit.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEFAULT_MAX_BYTES } from "../engine/read.js";
+import { Linter } from "../engine/lint.js";
+import { allRules, findRule, selectRules } from "../engine/registry.js";
+import { lintPaths, lintText } from "../engine/run.js";
+import type { RunResult } from "../engine/types.js";
+import { renderRuleMarkdown, fixLabel } from "../docs/render.js";
+import { DEFAULT_DOCS_BASE_URL, format, INFORMATION_URI, type FormatName } from "../formatters/index.js";
+import { decideColor, parseCommandLine, USAGE, type LintRequest } from "./args.js";
+
+export const EXIT = { clean: 0, findings: 1, failure: 2 } as const;
+
+/** A failure the user should see as one line, with exit status 2. */
+class UsageError extends Error {}
+
+function packageVersion(): string {
+  const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../package.json");
+  return (JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version;
+}
+
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const parsed = parseCommandLine(argv);
+  if (!parsed.ok) {
+    io.stderr(`deploylint: ${parsed.message}\nRun 'deploylint --help' for usage.\n`);
+    return EXIT.failure;
+  }
+  const cmd = parsed.command;
+  switch (cmd.kind) {
+    case "help":
+      io.stdout(`${USAGE}\n`);
+      return EXIT.clean;
+    case "version":
+      io.stdout(`${packageVersion()}\n`);
+      return EXIT.clean;
+    case "explain": {
+      const rule = findRule(cmd.rule);
+      if (!rule) throw new UsageError(`unknown rule '${cmd.rule}' (see 'deploylint rules')`);
+      io.stdout(renderRuleMarkdown(rule));
+      return EXIT.clean;
+    }
+    case "rules": {
+      const rules = allRules();
+      if (cmd.format === "json") {
+        const rows = rules.map((r) => ({ id: r.id, severity: r.severity, fix: r.fix, languages: r.languages, summary: r.docs.summary }));
+        io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+      } else {
+        const w = Math.max(...rules.map((r) => r.id.length));
+        for (const r of rules) io.stdout(`${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  fix: ${fixLabel(r.fix).padEnd(9)}  ${r.docs.summary.replace(/`/g, "")}\n`);
+      }
+      return EXIT.clean;
+    }
+    case "lint":
+      return runLint(cmd.options, io);
+  }
+}
+
+async function runLint(req: LintRequest, io: CliIO): Promise<number> {
+  const selected = selectRules({ only: req.only, disable: req.disable });
+  if (!selected.ok) throw new UsageError(`unknown rule${selected.unknown.length > 1 ? "s" : ""} ${selected.unknown.map((u) => `'${u}'`).join(", ")} (see 'deploylint rules')`);
+  const known = allRules().map((r) => r.id);
+  const cwd = io.cwd;
+  const root = req.root ? path.resolve(cwd, req.root) : findRepoRoot(cwd);
+  let result: RunResult;
+  if (req.stdin) {
+    const file = (req.stdinFilename as string).split(path.sep).join("/");
+    const text = (await io.readStdin()).replace(/^\uFEFF/, "");
+    const linter = new Linter(selected.rules, known);
+    try {
+      const res = await lintText(linter, file, text);
+      result = {
+        findings: res.findings,
+        notices: res.notices,
+        filesLinted: res.language ? 1 : 0,
+        cwd,
+        root,
+        sources: new Map(res.findings.length > 0 ? [[file, text]] : []),
+      };
+    } finally {
+      linter.dispose();
+    }
+  } else {
+    const out = await lintPaths(req.paths, {
+      cwd,
+      root,
+      rules: selected.rules,
+      knownRuleIds: known,
+      maxBytes: req.maxBytes ?? DEFAULT_MAX_BYTES,
+    });
+    if (out.missing.length > 0) {
+      for (const m of out.missing) io.stderr(`deploylint: ${m.message}\n`);
+      return EXIT.failure;
+    }
+    result = out.result;
+  }
+  if (req.quiet) result = { ...result, findings: result.findings.filter((f) => f.severity === "error") };
+  const name: FormatName = req.format ?? "text";
+  const color = req.outputFile === undefined && decideColor(req.color, io.env, io.isTTY);
+  const report = format(name, result, allRules(), {
+    color,
+    version: packageVersion(),
+    informationUri: INFORMATION_URI,
+    docsBaseUrl: DEFAULT_DOCS_BASE_URL,
+  });
+  if (req.outputFile !== undefined) {
+    try {
+      writeFileSync(path.resolve(cwd, req.outputFile), report);
+    } catch (e) {
+      throw new UsageError(`cannot write ${req.outputFile}: ${ioReason(e)}`);
+    }
+  } else {
+    io.stdout(report);
+  }
+  const errors = result.findings.filter((f) => f.severity === "error").length;
+  const warnings = result.findings.filter((f) => f.severity === "warning").length;
+  if (result.notices.some((n) => n.kind === "internal-error")) return EXIT.failure;
+  if (errors > 0) return EXIT.findings;
+  if (req.maxWarnings !== undefined && warnings > req.maxWarnings) {
+    io.stderr(`deploylint: ${warnings} warnings, more than --max-warnings ${req.maxWarnings}\n`);
+    return EXIT.findings;
+  }
+  return EXIT.clean;
+}
+
+/** The nearest directory at or above `dir` that holds `.git`; `dir` itself when there is none. */
+export function findRepoRoot(dir: string): string {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, ".git"))) return d;
+    if (path.dirname(d) === d) return path.resolve(dir);
+  }
+}
+
+function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    ENOENT: "no such directory",
+    EACCES: "permission denied",
+    EISDIR: "is a directory",
+    EROFS: "read-only file system",
+  };
+  return (code && reasons[code]) ?? (e instanceof Error ? e.message : String(e));
+}
+
+export interface CliIO {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+  stdout(s: string): void;
+  stderr(s: string): void;
+  readStdin(): Promise<string>;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function processIO(): CliIO {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    isTTY: process.stdout.isTTY === true,
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    readStdin: () => readAll(process.stdin),
+  };
+}
+
+/** Runs the CLI in this process: the bin entry point. */
+export function run(): void {
+  main(process.argv.slice(2), processIO()).then(
+    (code) => {
+      // Let Node exit once stdout has drained, so a piped report is never cut short.
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      if (e instanceof UsageError) process.stderr.write(`deploylint: ${e.message}\n`);
+      else process.stderr.write(`deploylint: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      if (process.env.DEPLOYLINT_DEBUG === "1" && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+      process.exitCode = EXIT.failure;
+    },
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * The output formats. Each formatter is a pure function of the run's result and the rule
+ * metadata: `(result, rules, options) → string`. None of them knows a rule, does I/O or decides
+ * colour (the CLI does, from NO_COLOR, FORCE_COLOR, --color/--no-color and the TTY).
+ */
+import type { RuleMeta } from "../engine/rule.js";
+import type { RunResult } from "../engine/types.js";
+import { formatJson } from "./json.js";
+import { formatSarif } from "./sarif.js";
+import { formatText } from "./text.js";
+
+export const FORMATS = ["text", "json", "sarif"] as const;
+export type FormatName = (typeof FORMATS)[number];
+export const DEFAULT_FORMAT: FormatName = "text";
+
+/** The project's home page: SARIF `tool.driver.informationUri`. */
+export const INFORMATION_URI = "https://github.com/deploylint/deploylint";
+/** Where rule pages live: a rule's page is `${base}${id}.md` (docs/rules/<family>/<name>.md). */
+export const DEFAULT_DOCS_BASE_URL = "https://github.com/deploylint/deploylint/blob/main/docs/rules/";
+
+export interface FormatOptions {
+  /** ANSI colour in the text format. The other formats ignore it. */
+  color: boolean;
+  /** deploylint's version: SARIF `tool.driver.version` and `semanticVersion`. */
+  version: string;
+  /** SARIF `runAutomationDetails.id` (default `"deploylint/"`), e.g. to tell apart several runs on one commit. */
+  automationId?: string;
+  /** SARIF `tool.driver.informationUri`. */
+  informationUri: string;
+  /** Base URL of the rule pages (see DEFAULT_DOCS_BASE_URL). */
+  docsBaseUrl: string;
+}
+
+export type Formatter = (result: RunResult, rules: readonly RuleMeta[], options: FormatOptions) => string;
+
+const FORMATTERS: Readonly<Record<FormatName, Formatter>> = {
+  text: formatText,
+  json: formatJson,
+  sarif: formatSarif,
+};
+
+export function isFormatName(name: string): name is FormatName {
+  return (FORMATS as readonly string[]).includes(name);
+}
+
+export function format(name: FormatName, result: RunResult, rules: readonly RuleMeta[], options: FormatOptions): string {
+  return FORMATTERS[name](result, rules, options);
+}
+
+/** The URL of a rule's documentation page. */
+export function ruleDocsUrl(docsBaseUrl: string, ruleId: string): string {
+  const base = docsBaseUrl.endsWith("/") ? docsBaseUrl : `${docsBaseUrl}/`;
+  return `${base}${ruleId}.md`;
+}
+
+export { formatJson, formatSarif, formatText };
+export { hashLines } from "./fingerprint.js";

@@ -1,0 +1,121 @@
+/**
+ * Lines of a Makefile as GNU make reads them: physical lines joined into logical lines where a
+ * line ends with an odd number of backslashes, and the scanning helpers the parser needs.
+ */
+
+/** One physical line: `[start, end)` is its content (no `\r\n`), `next` the start of the following one. */
+export interface PhysicalLine {
+  start: number;
+  end: number;
+  next: number;
+}
+
+export function physicalLines(text: string): PhysicalLine[] {
+  const lines: PhysicalLine[] = [];
+  let start = 0;
+  while (start < text.length) {
+    const nl = text.indexOf("\n", start);
+    const next = nl === -1 ? text.length : nl + 1;
+    let end = nl === -1 ? text.length : nl;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    lines.push({ start, end, next });
+    start = next;
+  }
+  return lines;
+}
+
+export function endsWithContinuation(text: string, line: PhysicalLine): boolean {
+  let n = 0;
+  for (let i = line.end - 1; i >= line.start && text[i] === "\\"; i--) n++;
+  return n % 2 === 1;
+}
+
+/** Index of the last physical line of the logical line that starts at line `i`. */
+export function logicalLast(text: string, lines: readonly PhysicalLine[], i: number): number {
+  let j = i;
+  while (j + 1 < lines.length && endsWithContinuation(text, lines[j] as PhysicalLine)) j++;
+  return j;
+}
+
+/**
+ * The logical line `[start, end)` of the host with every continuation (`\` + line break) blanked
+ * out, so that the result has the host's offsets (`flat[k]` is host `start + k`) and reads as make
+ * reads a non-recipe line, where a continuation is whitespace.
+ */
+export function flatten(text: string, start: number, end: number): string {
+  return text.slice(start, end).replace(/\\(\r?\n)/g, (m) => " ".repeat(m.length));
+}
+
+export function isBlank(ch: string | undefined): boolean {
+  return ch === " " || ch === "\t" || ch === "\r" || ch === "\n" || ch === "\f" || ch === "\v";
+}
+
+export function skipBlanks(s: string, from: number, to: number = s.length): number {
+  let i = from;
+  while (i < to && isBlank(s[i])) i++;
+  return i;
+}
+
+/**
+ * Offset of the `)`/`}` that closes the variable reference opened at `s[open]` (`(` or `{`),
+ * counting only that kind of bracket, as make does; -1 when it is not closed before `to`.
+ */
+export function closingBracket(s: string | readonly string[], open: number, to: number): number {
+  const opener = s[open];
+  const closer = opener === "(" ? ")" : "}";
+  let depth = 0;
+  for (let i = open; i < to; i++) {
+    if (s[i] === opener) depth++;
+    else if (s[i] === closer && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Whether `s[i]` is preceded by an odd number of backslashes (make's `\#`, `\:`, `\;`). */
+function isEscaped(s: string, i: number, from: number): boolean {
+  let n = 0;
+  for (let k = i - 1; k >= from && s[k] === "\\"; k--) n++;
+  return n % 2 === 1;
+}
+
+/**
+ * First offset in `[from, to)` holding one of `chars`, unescaped; with `skipReferences`,
+ * `$(…)`/`${…}` are stepped over (make's `MAP_VARIABLE`). -1 when there is none.
+ */
+export function findUnquoted(s: string, from: number, to: number, chars: string, skipReferences: boolean): number {
+  for (let i = from; i < to; i++) {
+    const ch = s[i] as string;
+    if (skipReferences && ch === "$") {
+      const next = s[i + 1];
+      if (next === "(" || next === "{") {
+        const close = closingBracket(s, i + 1, to);
+        if (close !== -1) {
+          i = close;
+          continue;
+        }
+      }
+      i++;
+      continue;
+    }
+    if (chars.includes(ch) && !isEscaped(s, i, from)) return i;
+  }
+  return -1;
+}
+
+/** Whitespace-separated words of `s`, keeping `$(…)` and `${…}` (which may hold blanks) whole. */
+export function splitWords(s: string): string[] {
+  const words: string[] = [];
+  let i = skipBlanks(s, 0);
+  while (i < s.length) {
+    let j = i;
+    while (j < s.length && !isBlank(s[j])) {
+      if (s[j] === "$" && (s[j + 1] === "(" || s[j + 1] === "{")) {
+        const close = closingBracket(s, j + 1, s.length);
+        j = close === -1 ? s.length : close + 1;
+      } else j++;
+    }
+    words.push(s.slice(i, j));
+    i = skipBlanks(s, j);
+  }
+  return words;
+}

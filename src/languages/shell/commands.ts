@@ -1,0 +1,392 @@
+/**
+ * Simple commands of a shell region, with wrappers (`sudo`, `exec`, `env A=B`, `nohup`, `time`,
+ * `command`, `nice`, `timeout`) stripped, words unquoted, and every position already mapped to the
+ * host file. Shell rules see these and nothing of tree-sitter (ShellCheck's CommandCheck).
+ */
+import type { Node, Tree } from "../treesitter.js";
+import type { ArgvRegion, ShellRegion, ShellTextRegion } from "../regions.js";
+import { toHost } from "../regions.js";
+
+export interface ShellWord {
+  /** The word as the command will see it when `static`; else the text with quotes removed and expansions kept (`${IMAGE}:v1`). */
+  value: string;
+  /** No expansion, substitution or glob: `value` is exactly what the program receives. */
+  static: boolean;
+  /** Host offsets of the word's source text (quotes included). */
+  start: number;
+  end: number;
+}
+
+export interface RegionInfo {
+  index: number;
+  origin: ShellRegion["origin"];
+  kind: ShellRegion["kind"];
+  scope: string;
+  precededBy: readonly string[];
+  label: string;
+  assumptions: ShellRegion["assumptions"];
+  hostStart: number;
+  hostEnd: number;
+}
+
+export interface ShellCommand {
+  /** The program's base name after wrappers and variable resolution: `docker` for `sudo /usr/bin/docker`. */
+  name: string;
+  /** The word that named the program. */
+  program: ShellWord;
+  /** The arguments after the program. */
+  args: ShellWord[];
+  /** Wrappers that were stripped, outermost first: `["sudo", "exec"]`. */
+  wrappers: string[];
+  /** The shell replaces itself with this command (`exec`). */
+  exec: boolean;
+  /** Host offsets of the whole simple command, wrappers and assignments included. */
+  start: number;
+  end: number;
+  region: RegionInfo;
+  /** Execution order within the file: regions in the adapter's order, commands in document order. */
+  seq: number;
+  /** Its failure does not stop the shell: `|| true`, an `if`/`while` condition, the left of `&&`/`||`, `!`, not last in a pipeline. */
+  tolerated: boolean;
+  /** It may not run at all: the right of `&&`/`||`, inside an `if`/`case` branch or a loop body. */
+  conditional: boolean;
+  /** Run with `&`. */
+  background: boolean;
+  /** Inside a function definition (runs only when called). */
+  inFunction: boolean;
+  /** Inside `$(…)` or backticks. */
+  inSubstitution: boolean;
+  /** For `-e`-style reasoning: `set -e` (or the host's errexit) is on where this command runs. */
+  errexit: boolean;
+}
+
+/** Wrapper programs and the options of theirs that take a value. */
+const WRAPPERS: Record<string, { valued: ReadonlySet<string>; positional?: number }> = {
+  sudo: { valued: new Set(["-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "-R"]) },
+  exec: { valued: new Set(["-a"]) },
+  env: { valued: new Set(["-u", "-C", "-S", "--unset", "--chdir", "--split-string"]) },
+  nohup: { valued: new Set() },
+  time: { valued: new Set(["-f", "-o", "--format", "--output"]) },
+  command: { valued: new Set() },
+  nice: { valued: new Set(["-n", "--adjustment"]) },
+  timeout: { valued: new Set(["-s", "-k", "--signal", "--kill-after"]), positional: 1 },
+  stdbuf: { valued: new Set(["-i", "-o", "-e"]) },
+  ionice: { valued: new Set(["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"]) },
+};
+
+function basename(p: string): string {
+  const i = p.lastIndexOf("/");
+  return i === -1 ? p : p.slice(i + 1);
+}
+
+/**
+ * Strips wrappers from a word list. Returns undefined when what remains runs no program
+ * (`command -v docker` only asks where docker is; `env` alone prints the environment).
+ */
+export function unwrap(words: readonly ShellWord[]): { words: ShellWord[]; wrappers: string[] } | undefined {
+  let i = 0;
+  const wrappers: string[] = [];
+  while (i < words.length) {
+    const w = words[i] as ShellWord;
+    const name = basename(w.value);
+    const spec = w.static ? WRAPPERS[name] : undefined;
+    if (!spec) break;
+    if (name === "command" && words.slice(i + 1).some((a) => a.value === "-v" || a.value === "-V")) return undefined;
+    wrappers.push(name);
+    i++;
+    let positional = spec.positional ?? 0;
+    while (i < words.length) {
+      const a = (words[i] as ShellWord).value;
+      if (a === "--") {
+        i++;
+        break;
+      }
+      if (a.startsWith("-") && a.length > 1) {
+        i += spec.valued.has(a) ? 2 : 1;
+        continue;
+      }
+      if (name === "env" && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) {
+        i++;
+        continue;
+      }
+      if (positional > 0) {
+        positional--;
+        i++;
+        continue;
+      }
+      break;
+    }
+  }
+  if (i >= words.length) return undefined;
+  return { words: words.slice(i), wrappers };
+}
+
+/** Static variable values seen so far (`DOCKER=/usr/bin/docker`), for `$DOCKER run …`. */
+export type VariableValues = Map<string, string>;
+
+function resolveVariable(word: ShellWord, vars: VariableValues): ShellWord[] | undefined {
+  const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(word.value);
+  if (!m) return undefined;
+  const value = vars.get((m[1] ?? m[2]) as string);
+  if (value === undefined) return undefined;
+  const parts = value.split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return undefined;
+  return parts.map((p) => ({ value: p, static: true, start: word.start, end: word.end }));
+}
+
+/** Builds a command from a word list (after assignments). */
+export function commandFromWords(
+  words: readonly ShellWord[],
+  vars: VariableValues,
+  base: Omit<ShellCommand, "name" | "program" | "args" | "wrappers" | "exec">,
+): ShellCommand | undefined {
+  const first = words[0];
+  if (!first) return undefined;
+  const resolved = resolveVariable(first, vars);
+  const all = resolved ? [...resolved, ...words.slice(1)] : [...words];
+  const unwrapped = unwrap(all);
+  if (!unwrapped) return undefined;
+  let rest = unwrapped.words;
+  // A variable behind a wrapper: `sudo $DOCKER run`.
+  const again = resolveVariable(rest[0] as ShellWord, vars);
+  if (again) rest = [...again, ...rest.slice(1)];
+  const program = rest[0] as ShellWord;
+  return {
+    ...base,
+    name: basename(program.value),
+    program,
+    args: rest.slice(1),
+    wrappers: unwrapped.wrappers,
+    exec: unwrapped.wrappers.includes("exec"),
+  };
+}
+
+/* ---------------------------------------------------------------- words from tree-sitter-bash */
+
+/** Unquoted value of a tree-sitter-bash argument node; `static` false if anything expands. */
+export function wordValue(node: Node): { value: string; static: boolean } {
+  switch (node.type) {
+    case "word": {
+      const t = node.text;
+      return { value: t.replace(/\\(.)/gs, "$1"), static: !/[*?[]/.test(t) };
+    }
+    case "number":
+      return { value: node.text, static: true };
+    case "raw_string":
+      return { value: node.text.slice(1, -1), static: true };
+    case "ansi_c_string":
+      return { value: node.text.slice(2, -1), static: false };
+    case "string":
+      return stringValue(node);
+    case "concatenation": {
+      let value = "";
+      let isStatic = true;
+      for (const c of node.children) {
+        if (!c) continue;
+        const v = wordValue(c);
+        value += v.value;
+        isStatic &&= v.static;
+      }
+      return { value, static: isStatic };
+    }
+    default:
+      // Expansions, substitutions and anything unrecognised: the value is not known statically.
+      return { value: node.text, static: false };
+  }
+}
+
+/** `"…"`: the text between the quotes with `\"`, `\\`, `\$`, `` \` `` unescaped; expansions kept as text. */
+function stringValue(node: Node): { value: string; static: boolean } {
+  const text = node.text;
+  const inner = text.slice(1, text.endsWith('"') && text.length > 1 ? -1 : undefined);
+  let isStatic = true;
+  for (const c of node.namedChildren) {
+    if (c && c.type !== "string_content") isStatic = false;
+  }
+  return { value: inner.replace(/\\([\\"$`])/g, "$1"), static: isStatic };
+}
+
+/* ---------------------------------------------------------------- walking a region's tree */
+
+const CONDITION_PARENTS = new Set(["if_statement", "elif_clause", "while_statement"]);
+
+interface Flags {
+  tolerated: boolean;
+  conditional: boolean;
+  background: boolean;
+  inFunction: boolean;
+  inSubstitution: boolean;
+}
+
+/** Where a node sits, read off its ancestors. */
+function flagsOf(node: Node): Flags {
+  const f: Flags = { tolerated: false, conditional: false, background: false, inFunction: false, inSubstitution: false };
+  let child: Node = node;
+  let parent = node.parent;
+  let statement = true;
+  while (parent) {
+    const t = parent.type;
+    if (statement && child.nextSibling?.type === "&") f.background = true;
+    if (t === "list") {
+      const isLeft = parent.firstNamedChild?.id === child.id;
+      const op = parent.childForFieldName("operator")?.type ?? opOf(parent);
+      if (isLeft) f.tolerated = true;
+      else if (op === "&&" || op === "||") f.conditional = true;
+    } else if (t === "pipeline") {
+      if (parent.lastNamedChild?.id !== child.id) f.tolerated = true;
+    } else if (t === "negated_command") {
+      f.tolerated = true;
+    } else if (CONDITION_PARENTS.has(t)) {
+      if (isConditionOf(parent, child)) f.tolerated = true;
+      else f.conditional = true;
+    } else if (t === "else_clause" || t === "case_item" || t === "for_statement" || t === "c_style_for_statement") {
+      f.conditional = true;
+    } else if (t === "function_definition") {
+      f.inFunction = true;
+    } else if (t === "command_substitution" || t === "process_substitution") {
+      f.inSubstitution = true;
+    }
+    statement = t === "redirected_statement" || t === "negated_command";
+    child = parent;
+    parent = parent.parent;
+  }
+  return f;
+}
+
+function opOf(list: Node): string | undefined {
+  for (const c of list.children) if (c && !c.isNamed && (c.type === "&&" || c.type === "||")) return c.type;
+  return undefined;
+}
+
+/** Whether `child` is (within) the condition of an if/elif/while rather than its body. */
+function isConditionOf(stmt: Node, child: Node): boolean {
+  for (const c of stmt.childrenForFieldName("condition")) if (c && c.id === child.id) return true;
+  return false;
+}
+
+export interface ShellRegionCommands {
+  commands: ShellCommand[];
+}
+
+/** `set -e`, `set -o errexit`, `set -eu…` at top level: errexit from here on. */
+function setsErrexit(words: readonly ShellWord[]): boolean | undefined {
+  if (words[0]?.value !== "set") return undefined;
+  let result: boolean | undefined;
+  for (let i = 1; i < words.length; i++) {
+    const a = (words[i] as ShellWord).value;
+    if (/^-[a-zA-Z]*e/.test(a)) result = true;
+    else if (/^\+[a-zA-Z]*e/.test(a)) result = false;
+    else if ((a === "-o" || a === "+o") && words[i + 1]?.value === "errexit") result = a === "-o";
+  }
+  return result;
+}
+
+export function regionInfo(region: ShellRegion, index: number): RegionInfo {
+  return {
+    index,
+    origin: region.origin,
+    kind: region.kind,
+    scope: region.scope,
+    precededBy: region.precededBy,
+    label: region.label,
+    assumptions: region.assumptions,
+    hostStart: region.hostStart,
+    hostEnd: region.hostEnd,
+  };
+}
+
+/**
+ * Commands of a shell-text region, in document order. `vars` carries static assignments across
+ * the regions of one file (they share an environment only in a plain script, but a Dockerfile's
+ * ENV-less `RUN X=… ` is rare enough that sharing is harmless).
+ */
+export function shellTextCommands(
+  tree: Tree,
+  region: ShellTextRegion,
+  info: RegionInfo,
+  firstSeq: number,
+  vars: VariableValues,
+): ShellCommand[] {
+  const out: ShellCommand[] = [];
+  const map = region.map;
+  const host = (n: Node): { start: number; end: number } => ({
+    start: toHost(map, n.startIndex),
+    end: n.endIndex > n.startIndex ? toHost(map, n.endIndex - 1) + 1 : toHost(map, n.startIndex),
+  });
+  let errexit = region.assumptions.errexit === true;
+  const cursor = tree.walk();
+  try {
+    for (;;) {
+      const type = cursor.nodeType;
+      if (type === "command") {
+        const node = cursor.currentNode;
+        const words: ShellWord[] = [];
+        for (const c of node.children) {
+          if (!c || !c.isNamed) continue;
+          if (c.type === "variable_assignment" || c.type === "file_redirect" || c.type === "herestring_redirect") continue;
+          const target = c.type === "command_name" ? (c.firstNamedChild ?? c) : c;
+          const v = wordValue(target);
+          words.push({ ...v, ...host(target) });
+        }
+        const flags = flagsOf(node);
+        const set = setsErrexit(words);
+        if (set !== undefined && !flags.inFunction && !flags.conditional) errexit = set;
+        const cmd = commandFromWords(words, vars, {
+          ...host(node),
+          region: info,
+          seq: firstSeq + out.length,
+          ...flags,
+          tolerated: flags.tolerated || region.assumptions.failureTolerated === true,
+          errexit,
+        });
+        if (cmd) out.push(cmd);
+      } else if (type === "variable_assignment") {
+        recordAssignment(cursor.currentNode, vars);
+      }
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return out;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+function recordAssignment(node: Node, vars: VariableValues): void {
+  const name = node.childForFieldName("name")?.text;
+  const value = node.childForFieldName("value");
+  if (!name) return;
+  if (!value) {
+    vars.delete(name);
+    return;
+  }
+  const v = wordValue(value);
+  if (v.static) vars.set(name, v.value);
+  else vars.delete(name);
+}
+
+/** The command of an argv region (a systemd `Exec*=` line, an exec-form `RUN`). */
+export function argvCommand(region: ArgvRegion, info: RegionInfo, seq: number, vars: VariableValues): ShellCommand | undefined {
+  const words: ShellWord[] = region.words.map((w) => ({
+    value: w.value,
+    static: !/\$/.test(w.value),
+    start: w.hostStart,
+    end: w.hostEnd,
+  }));
+  const first = words[0];
+  const last = words[words.length - 1];
+  if (!first || !last) return undefined;
+  return commandFromWords(words, vars, {
+    start: first.start,
+    end: last.end,
+    region: info,
+    seq,
+    tolerated: region.assumptions.failureTolerated === true,
+    conditional: false,
+    background: false,
+    inFunction: false,
+    inSubstitution: false,
+    errexit: true,
+  });
+}

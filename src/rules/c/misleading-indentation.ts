@@ -1,0 +1,600 @@
+import { defineRule, type Node, type RuleContext } from "../../engine/rule.js";
+import { visualColumn, type SourceText } from "../../engine/source.js";
+
+/**
+ * GCC's `-Wmisleading-indentation` (gcc/c-family/c-indentation.cc), on the tree-sitter tree and
+ * the raw text. Each braceless body of `if`, `else`, `for`, `while` (and C++ range-`for`) is
+ * checked against the first token after it, exactly as GCC's `should_warn_for_misleading_indentation`
+ * does, with the "next token" found in the text (comments and preprocessor lines skipped), so
+ * statements inside `#ifdef` blocks are seen as GCC sees them when the condition holds.
+ */
+
+type Options = { tabWidth: number };
+type Guard = "if" | "else" | "for" | "while";
+type MacroKind = "object" | "function";
+
+/** What GCC's checks need to know about a token: its offset and the few types they test. */
+interface Token {
+  offset: number;
+  kind: "close-brace" | "open-brace" | "semicolon" | "else" | "other";
+}
+
+/** A token's place as GCC's `get_visual_column` computes it (1-based visual columns). */
+interface Place {
+  line: number;
+  column: number;
+  /** Visual column of the first non-blank character of the line, up to and including the token. */
+  firstNonBlank: number;
+}
+
+/** Per-file facts, gathered while the engine walks the tree (never module-level). */
+interface FileState {
+  /** Macros defined in this file with an empty replacement: GCC sees no token for them. */
+  readonly emptyMacros: Map<string, MacroKind>;
+  /** Offset of the first `#line` / `# 42 "file"` directive (GCC gives up after one), lazily. */
+  lineDirective: number | undefined;
+  /** Whether the tree has any ERROR or MISSING node, lazily. */
+  treeHasError: boolean | undefined;
+}
+
+/** Nodes that stand for the next statement are not grown past these when choosing the report range. */
+const CONTAINERS = new Set([
+  "translation_unit",
+  "compound_statement",
+  "case_statement",
+  "declaration_list",
+  "field_declaration_list",
+  "preproc_if",
+  "preproc_ifdef",
+  "preproc_else",
+  "preproc_elif",
+  "preproc_elifdef",
+  "linkage_specification",
+  "ERROR",
+]);
+
+export default defineRule<Options>({
+  id: "c/misleading-indentation",
+  languages: ["c", "cpp"],
+  severity: "warning",
+  fix: "never",
+  tags: ["correctness", "security", "readability"],
+  precision: "high",
+  options: {
+    tabWidth: {
+      type: "integer",
+      default: 8,
+      minimum: 1,
+      description: "Columns between tab stops when expanding tabs to visual columns (GCC's `-ftabstop`).",
+    },
+  },
+  docs: {
+    summary: "A statement indented as if an `if`, `else`, `for` or `while` without braces guarded it",
+    why: [
+      "Without braces, `if`, `else`, `for` and `while` guard exactly one statement. A following",
+      "statement at the same indentation *looks* guarded but always runs. This is how Apple's",
+      "`goto fail` bug (CVE-2014-1266) skipped TLS signature verification: a duplicated",
+      "`goto fail;` under an `if` jumped past the check every time, with the result still",
+      "`0` (success).",
+      "",
+      "The rule follows GCC's `-Wmisleading-indentation`: tabs are expanded to visual columns, a",
+      "body that is not indented past its guard line is left alone (generated code), and a line",
+      "between the two statements that is indented less than both (such as `#endif` in column",
+      "0) silences it. Add braces around the statements that belong to the guard, or unindent",
+      "the statement that does not.",
+    ].join("\n"),
+    bad: [
+      {
+        file: "example.c",
+        code: [
+          "int verify(int err, int (*update)(void)) {",
+          "\tif ((err = update()) != 0)",
+          "\t\tgoto fail;",
+          "\t\tgoto fail;",
+          "\tif ((err = update()) != 0)",
+          "\t\tgoto fail;",
+          "fail:",
+          "\treturn err;",
+          "}",
+          "",
+        ].join("\n"),
+      },
+      {
+        file: "example.c",
+        code: [
+          "void reset(int *v, int n) {",
+          "    for (int i = 0; i < n; i++)",
+          "        v[i] = 0;",
+          "        n--;",
+          "}",
+          "",
+        ].join("\n"),
+      },
+      {
+        file: "example.cpp",
+        code: [
+          "#include <vector>",
+          "int total(const std::vector<int>& xs) {",
+          "  int sum = 0, count = 0;",
+          "  for (int x : xs)",
+          "    sum += x;",
+          "    count++;",
+          "  return count ? sum / count : 0;",
+          "}",
+          "",
+        ].join("\n"),
+      },
+    ],
+    good: [
+      {
+        file: "example.c",
+        code: [
+          "int verify(int err, int (*update)(void)) {",
+          "\tif ((err = update()) != 0)",
+          "\t\tgoto fail;",
+          "\tif ((err = update()) != 0)",
+          "\t\tgoto fail;",
+          "fail:",
+          "\treturn err;",
+          "}",
+          "",
+        ].join("\n"),
+      },
+      {
+        file: "example.c",
+        code: [
+          "void reset(int *v, int n) {",
+          "    for (int i = 0; i < n; i++) {",
+          "        v[i] = 0;",
+          "        n--;",
+          "    }",
+          "}",
+          "",
+        ].join("\n"),
+      },
+      {
+        file: "example.cpp",
+        code: [
+          "#include <vector>",
+          "int total(const std::vector<int>& xs) {",
+          "  int sum = 0, count = 0;",
+          "  for (int x : xs) {",
+          "    sum += x;",
+          "    count++;",
+          "  }",
+          "  return count ? sum / count : 0;",
+          "}",
+          "",
+        ].join("\n"),
+      },
+    ],
+    related: [
+      "GCC -Wmisleading-indentation",
+      "clang -Wmisleading-indentation",
+      "clang-tidy readability-misleading-indentation",
+    ],
+    notes: [
+      "The conditions are GCC's (`should_warn_for_misleading_indentation` in",
+      "`gcc/c-family/c-indentation.cc`), including the one-line form `if (x) a(); b();` when the",
+      "guard is the first thing on its line, and an empty body `if (x);` followed by an indented",
+      "statement. `do` and `switch` are never checked; a following `}`, `else` or `;` is silent.",
+      "Set `tabWidth` to the `-ftabstop` you compile with.",
+      "",
+      "Deliberate differences from GCC, which sees the preprocessed token stream:",
+      "",
+      "- **Macros are not expanded.** A guard produced by a macro (`#define unless(c) if (!(c))`,",
+      "  `FOREACH(i)` loops, `LIST_FOREACH(...)`) is not seen, so those cases are missed; a guard,",
+      "  body and next statement all inside one macro definition are not checked either. A macro",
+      "  that expands to nothing is known only when its `#define` (with an empty replacement) is",
+      "  in the same file, above the use; otherwise its name counts as the next statement's first",
+      "  token, where GCC would look at the token after it.",
+      "- **Preprocessor conditionals are not evaluated.** The next token is the first one in the",
+      "  text after the body, skipping directive lines, as if every `#if` held. When a body is split",
+      "  across `#if`/`#else` branches the parse is unsound and the guard is skipped.",
+      "- **Error recovery.** Where tree-sitter could not parse the code (usually macros), a guard is",
+      "  skipped unless its header and body parsed cleanly and the next statement does not start",
+      "  inside an error region of its own.",
+      "- **Columns count characters**, tabs expanded to `tabWidth`; GCC counts bytes, which differs",
+      "  only when non-ASCII text precedes a token on its line.",
+      "- **Reported at the statement**, not at the guard: the finding is the statement that looks",
+      "  guarded (GCC's note), with the guard as a related location (GCC's warning).",
+      "- Like GCC, a `#line` directive turns the check off for the rest of the file (generated code).",
+    ].join("\n"),
+  },
+  check(ctx) {
+    const state: FileState = { emptyMacros: new Map(), lineDirective: undefined, treeHasError: undefined };
+    const tabWidth = ctx.options.tabWidth;
+
+    ctx.on("preproc_def", (node) => noteEmptyMacro(state, node, "object"));
+    ctx.on("preproc_function_def", (node) => noteEmptyMacro(state, node, "function"));
+    ctx.on("if_statement", (node) => {
+      // With an `else`, the token after the body is `else`: GCC is silent for the `if` itself.
+      if (node.childForFieldName("alternative")) return;
+      checkGuard(ctx, state, tabWidth, "if", node, node.childForFieldName("consequence"));
+    });
+    ctx.on("else_clause", (node) => checkGuard(ctx, state, tabWidth, "else", node, elseBody(node)));
+    ctx.on("for_statement", (node) => checkGuard(ctx, state, tabWidth, "for", node, node.childForFieldName("body")));
+    ctx.on("for_range_loop", (node) => checkGuard(ctx, state, tabWidth, "for", node, node.childForFieldName("body")));
+    ctx.on("while_statement", (node) =>
+      checkGuard(ctx, state, tabWidth, "while", node, node.childForFieldName("body")),
+    );
+  },
+});
+
+function noteEmptyMacro(state: FileState, node: Node, kind: MacroKind): void {
+  if (node.childForFieldName("value")) return;
+  const name = node.childForFieldName("name");
+  if (name) state.emptyMacros.set(name.text, kind);
+}
+
+/** The statement of an `else_clause` (its last named child that is not a comment). */
+function elseBody(node: Node): Node | null {
+  for (let i = node.namedChildCount - 1; i >= 0; i--) {
+    const child = node.namedChild(i);
+    if (child && child.type !== "comment") return child;
+  }
+  return null;
+}
+
+/**
+ * The whole check for one guard: `stmt` is the guarding statement (or `else_clause`), whose first
+ * token is the guard keyword, and `body` its guarded statement.
+ */
+function checkGuard(
+  ctx: RuleContext<Options>,
+  state: FileState,
+  tabWidth: number,
+  guard: Guard,
+  stmt: Node,
+  body: Node | null,
+): void {
+  if (!body || body.type === "compound_statement" || body.type.startsWith("preproc_")) return;
+  const text = ctx.source.text;
+  const errors = treeHasError(state, stmt);
+  if (errors && !soundGuard(text, stmt, body, state.emptyMacros)) return;
+  const bodyToken = tokenAt(text, body.startIndex, state.emptyMacros);
+  const next = tokenAt(text, body.endIndex, state.emptyMacros);
+  if (!bodyToken || !next) return;
+  if (next.kind === "close-brace" || next.kind === "else" || next.kind === "semicolon") return;
+  if (next.offset > lineDirectiveOffset(state, text)) return;
+  if (bodyToken.kind === "open-brace") return;
+
+  const guardAt = locate(ctx.source, stmt.startIndex, tabWidth);
+  const bodyAt = locate(ctx.source, bodyToken.offset, tabWidth);
+  const nextAt = locate(ctx.source, next.offset, tabWidth);
+  const emptyBody = bodyToken.kind === "semicolon";
+  if (!isMisleading(ctx.source, tabWidth, guard, emptyBody, next, guardAt, bodyAt, nextAt)) return;
+  if (errors && !soundNext(stmt, next.offset)) return;
+
+  const at = statementAt(stmt, next.offset);
+  const guardRange = { start: stmt.startIndex, end: stmt.startIndex + guard.length };
+  ctx.report({
+    at: at ?? { start: next.offset, end: ctx.source.lineEnd(nextAt.line) },
+    message: message(guard, guardAt.line, bodyAt.line, nextAt.line, emptyBody),
+    related: [{ at: guardRange, message: relatedMessage(guard, bodyAt.line, nextAt.line, emptyBody) }],
+  });
+}
+
+/**
+ * GCC's decision (c-indentation.cc, `should_warn_for_misleading_indentation`), after the checks on
+ * token types, for a body that is not a compound statement.
+ */
+function isMisleading(
+  source: SourceText,
+  tabWidth: number,
+  guard: Guard,
+  emptyBody: boolean,
+  next: Token,
+  guardAt: Place,
+  bodyAt: Place,
+  nextAt: Place,
+): boolean {
+  if (nextAt.line === bodyAt.line) {
+    // `if (x)\n  a(); b();` always; `if (x) a(); b();` when the guard starts its line.
+    if (guardAt.line < bodyAt.line) return true;
+    return guardAt.line === bodyAt.line && guardAt.column === guardAt.firstNonBlank;
+  }
+  if (nextAt.line < bodyAt.line) return false;
+  // Text before the next statement on its line (an empty macro such as `emit`): not misleading.
+  if (nextAt.firstNonBlank < nextAt.column) return false;
+  const aligned = !emptyBody && nextAt.column === bodyAt.column;
+  // `if (p)\n  /* blah */;\n  foo(1);`: an empty body hidden behind a comment.
+  const hiddenEmpty =
+    emptyBody &&
+    bodyAt.line > guardAt.line &&
+    bodyAt.firstNonBlank !== bodyAt.column &&
+    nextAt.column > guardAt.firstNonBlank;
+  if (aligned || hiddenEmpty) {
+    // Body in the guard's own column (code that is not indented at all): not misleading. For
+    // `else`, GCC takes the first column of its line, so `} else` lines behave like the `if`.
+    const guardColumn = guard === "else" ? guardAt.firstNonBlank : guardAt.column;
+    if (guardColumn === bodyAt.column) return false;
+    if (bodyAt.column <= guardAt.firstNonBlank) return false;
+    return !interveningUnindent(source, tabWidth, bodyAt.line, nextAt.line, Math.min(nextAt.column, bodyAt.column));
+  }
+  // `if (x);\n    foo();` and `while (x);\n{`: a stray semicolon after the guard.
+  if (emptyBody && bodyAt.line === guardAt.line) {
+    return (
+      nextAt.column > guardAt.firstNonBlank || (next.kind === "open-brace" && nextAt.column === guardAt.firstNonBlank)
+    );
+  }
+  return false;
+}
+
+/**
+ * GCC's `detect_intervening_unindent`: a line strictly between the two that starts left of
+ * `column` (a `#endif` in column 0, an outdented macro call or comment). Blank lines do not
+ * count. Unlike GCC 12, the line's last character is examined too (see the notes).
+ */
+function interveningUnindent(
+  source: SourceText,
+  tabWidth: number,
+  bodyLine: number,
+  nextLine: number,
+  column: number,
+): boolean {
+  for (let line = bodyLine + 1; line < nextLine; line++) {
+    const text = source.lineText(line);
+    const i = firstNonBlankIndex(text, text.length);
+    if (i < text.length && visualColumn(text, i, tabWidth) < column) return true;
+  }
+  return false;
+}
+
+function locate(source: SourceText, offset: number, tabWidth: number): Place {
+  const line = source.lineOf(offset);
+  const text = source.lineText(line);
+  const index = offset - source.lineStart(line);
+  return {
+    line,
+    column: visualColumn(text, index, tabWidth),
+    firstNonBlank: visualColumn(text, firstNonBlankIndex(text, index), tabWidth),
+  };
+}
+
+/** Index of the first character before `limit` that is not C's `isspace`, or `limit`. */
+function firstNonBlankIndex(text: string, limit: number): number {
+  for (let i = 0; i < limit; i++) if (!isBlank(text.charCodeAt(i))) return i;
+  return Math.max(limit, 0);
+}
+
+/** C's `isspace`: space, \t, \n, \v, \f, \r. */
+function isBlank(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+/**
+ * The first token at or after `offset` as GCC's lexer would hand it over: whitespace, comments,
+ * preprocessor directive lines and uses of macros defined empty in this file are skipped.
+ * Undefined at the end of the text.
+ */
+function tokenAt(text: string, offset: number, emptyMacros: ReadonlyMap<string, MacroKind>): Token | undefined {
+  let i = offset;
+  let lineStart = onlyBlanksBefore(text, offset);
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lineStart = true;
+      i++;
+    } else if (isBlank(c)) {
+      i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      i = endOfLineComment(text, i);
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const end = text.indexOf("*/", i + 2);
+      i = end === -1 ? text.length : end + 2;
+    } else if (c === 35 && lineStart) {
+      i = endOfLineComment(text, i);
+    } else if (c === 92 && isLineBreakAt(text, i + 1)) {
+      i = text.indexOf("\n", i) + 1; // a backslash-newline joins two lines: no token, no new line
+    } else if (isIdentStart(c)) {
+      let end = i + 1;
+      while (end < text.length && isIdentPart(text.charCodeAt(end))) end++;
+      const name = text.slice(i, end);
+      const macro = emptyMacros.get(name);
+      const skipped = macro ? skipEmptyMacroUse(text, end, macro) : undefined;
+      if (skipped === undefined) return { offset: i, kind: name === "else" ? "else" : "other" };
+      lineStart = false;
+      i = skipped;
+    } else {
+      const kind = c === 125 ? "close-brace" : c === 123 ? "open-brace" : c === 59 ? "semicolon" : "other";
+      return { offset: i, kind };
+    }
+  }
+  return undefined;
+}
+
+function isLineBreakAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c === 10 || (c === 13 && text.charCodeAt(i + 1) === 10);
+}
+
+/** Where a `//` comment or a directive line ends, following backslash-newline continuations. */
+function endOfLineComment(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const nl = text.indexOf("\n", i);
+    if (nl === -1) return text.length;
+    let j = nl - 1;
+    if (j >= 0 && text.charCodeAt(j) === 13) j--;
+    if (j < from || text.charCodeAt(j) !== 92) return nl;
+    i = nl + 1;
+  }
+}
+
+function onlyBlanksBefore(text: string, offset: number): boolean {
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return true;
+    if (!isBlank(c)) return false;
+  }
+  return true;
+}
+
+/**
+ * End of an empty macro's use starting after its name at `from`: the name alone for an
+ * object-like macro; the name and its parenthesised arguments for a function-like one (which is
+ * no macro call without them, so `undefined`).
+ */
+function skipEmptyMacroUse(text: string, from: number, kind: MacroKind): number | undefined {
+  if (kind === "object") return from;
+  let i = from;
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 40) return undefined;
+  let depth = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) return i + 1;
+    else if (c === 34 || c === 39) i = endOfLiteral(text, i, c);
+  }
+  return undefined;
+}
+
+/** Index of the closing quote of a string or character literal opened at `open`. */
+function endOfLiteral(text: string, open: number, quote: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === quote || c === 10) return i;
+  }
+  return text.length;
+}
+
+function lineDirectiveOffset(state: FileState, text: string): number {
+  if (state.lineDirective === undefined) {
+    const at = text.search(/^[ \t]*#[ \t]*(?:line\b|[0-9])/m);
+    state.lineDirective = at === -1 ? Infinity : at;
+  }
+  return state.lineDirective;
+}
+
+function treeHasError(state: FileState, node: Node): boolean {
+  state.treeHasError ??= node.tree.rootNode.hasError;
+  return state.treeHasError;
+}
+
+/**
+ * In a tree with errors: is what tree-sitter calls the header and the body what GCC sees? The
+ * header must end in the real `)` that closes its `(` (an ERROR inside the parentheses leaves the
+ * body where it is) and have no ERROR of its own between the keyword and the body, except one
+ * word between `if` and `(` (`if _GLIBCXX17_CONSTEXPR (c)`) and a macro defined empty in this
+ * file before the body (`if (x)\n  emit foo();`, which GCC does not see either). The body must be no ERROR and
+ * begin and end with real tokens, the last a `;` or `}`: a macro call without its `;`
+ * (`LIST_FOREACH(p, head)`) is taken for a whole statement when it is really a loop header.
+ */
+function soundGuard(text: string, stmt: Node, body: Node, emptyMacros: ReadonlyMap<string, MacroKind>): boolean {
+  return soundHeader(text, stmt, body, emptyMacros) && soundBody(body);
+}
+
+function soundHeader(text: string, stmt: Node, body: Node, emptyMacros: ReadonlyMap<string, MacroKind>): boolean {
+  let open = -1;
+  let last: Node | null = null;
+  let errors = false;
+  for (let i = 0; i < stmt.childCount; i++) {
+    const child = stmt.child(i);
+    if (!child || child.startIndex >= body.startIndex) break;
+    if (child.isMissing) return false;
+    if (child.isError) {
+      // `if _GLIBCXX17_CONSTEXPR (c)`: one word before the condition can only be a macro for
+      // `constexpr` (or nothing); before the body, only a macro this file defines as empty.
+      const word = child.childCount === 1 && child.firstChild?.type === "identifier";
+      if (!(word && open < 0 && stmt.type === "if_statement") && emptyMacros.get(child.text) !== "object") return false;
+      continue;
+    }
+    if (child.type === "comment") continue;
+    if (open < 0 && text.charCodeAt(child.startIndex) === 40) open = child.startIndex;
+    errors ||= child.hasError;
+    last = child;
+  }
+  if (!errors) return true;
+  // An ERROR inside the parentheses leaves the body in place, if the `)` is the one that closes
+  // the `(` (error recovery may have taken a later one, with statements in between).
+  return open >= 0 && last !== null && closesAt(text, open, last.endIndex);
+}
+
+/**
+ * Whether the `(` at `open` is closed by the `)` just before `end` and by no earlier one
+ * (string and character literals and comments skipped).
+ */
+function closesAt(text: string, open: number, end: number): boolean {
+  if (text.charCodeAt(end - 1) !== 41) return false;
+  let depth = 0;
+  for (let i = open; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) return i === end - 1;
+    else if (c === 34 || c === 39) i = endOfLiteral(text, i, c);
+    else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const close = text.indexOf("*/", i + 2);
+      i = close === -1 ? end : close + 1;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) i = endOfLineComment(text, i) - 1;
+  }
+  return false;
+}
+
+function soundBody(body: Node): boolean {
+  if (body.isError || body.isMissing || body.startIndex === body.endIndex) return false;
+  if (!body.hasError) return true;
+  const first = cleanEdgeLeaf(body, false);
+  const last = cleanEdgeLeaf(body, true);
+  return first !== undefined && last !== undefined && (last.type === ";" || last.type === "}");
+}
+
+/** The first (or last) leaf of `node`, if no node on the way down to it is ERROR or MISSING. */
+function cleanEdgeLeaf(node: Node, last: boolean): Node | undefined {
+  let n: Node | null = node;
+  while (n) {
+    if (n.isError || n.isMissing) return undefined;
+    if (n.childCount === 0) return n;
+    n = last ? n.lastChild : n.firstChild;
+  }
+  return undefined;
+}
+
+/**
+ * In a tree with errors: the next token must not be a MISSING token, nor start an error region
+ * the guard is not part of (an ERROR node holding it but not the guard).
+ */
+function soundNext(stmt: Node, offset: number): boolean {
+  const leaf = stmt.tree.rootNode.descendantForIndex(offset, offset + 1);
+  for (let n: Node | null = leaf; n; n = n.parent) {
+    if (n.isMissing) return false;
+    if (n.isError) return n.startIndex <= stmt.startIndex && stmt.endIndex <= n.endIndex;
+  }
+  return true;
+}
+
+/** The largest node that starts at the next token without being a block (the report range). */
+function statementAt(stmt: Node, offset: number): Node | undefined {
+  let node: Node | null = stmt.tree.rootNode.descendantForIndex(offset, offset + 1);
+  if (!node || node.startIndex !== offset) return undefined;
+  for (let parent = node.parent; parent && parent.startIndex === offset && !CONTAINERS.has(parent.type); ) {
+    node = parent;
+    parent = node.parent;
+  }
+  return node;
+}
+
+function message(guard: Guard, guardLine: number, bodyLine: number, nextLine: number, emptyBody: boolean): string {
+  const head = `statement is indented as if it were guarded by the '${guard}' on line ${guardLine}, but it is not`;
+  if (emptyBody) {
+    return `${head}: the '${guard}' has an empty body (the ';' on line ${bodyLine}), so this runs unconditionally; remove the stray ';' or fix the indentation`;
+  }
+  const only = bodyLine === nextLine ? "the statement before it on this line" : `the statement on line ${bodyLine}`;
+  return `${head}: without braces the '${guard}' guards only ${only}; add braces or fix the indentation`;
+}
+
+function relatedMessage(guard: Guard, bodyLine: number, nextLine: number, emptyBody: boolean): string {
+  if (emptyBody) return `this '${guard}' guards only an empty statement`;
+  if (bodyLine === nextLine) return `this '${guard}' guards only the first statement on line ${bodyLine}`;
+  return `this '${guard}' guards only the statement on line ${bodyLine}`;
+}

@@ -1,0 +1,140 @@
+/**
+ * c/misleading-indentation beyond the fixtures: the `tabWidth` option (the fixture harness runs
+ * default options only), the report's range, message and related location, and CRLF positions.
+ */
+import { describe, expect, it } from "vitest";
+import { Linter } from "../src/engine/lint.js";
+import { selectRules } from "../src/engine/registry.js";
+import type { Finding, LanguageId } from "../src/engine/types.js";
+
+const ID = "c/misleading-indentation";
+
+function linter(options: Record<string, number> = {}): Linter {
+  const sel = selectRules({ only: [ID], settings: { [ID]: { options } } });
+  if (!sel.ok) throw new Error(`unknown rules: ${sel.unknown.join(", ")}`);
+  return new Linter(
+    sel.rules,
+    sel.rules.map((r) => r.rule.id),
+  );
+}
+
+async function lintWith(l: Linter, text: string, language: LanguageId = "c"): Promise<Finding[]> {
+  const res = await l.lint({ path: language === "c" ? "t.c" : "t.cpp", text, language });
+  expect(res.notices).toEqual([]);
+  return res.findings.filter((f) => f.ruleId === ID);
+}
+
+async function lint(text: string, options: Record<string, number> = {}, language: LanguageId = "c"): Promise<Finding[]> {
+  const l = linter(options);
+  try {
+    return await lintWith(l, text, language);
+  } finally {
+    l.dispose();
+  }
+}
+
+const lines = (findings: Finding[]): number[] => findings.map((f) => f.range.start.line);
+
+/** Body two tabs in; next statement eight spaces in: aligned only when a tab is 4 columns. */
+const TAB_FOUR = ["void f(int x) {", "\tif (x)", "\t\tx++;", "        x--;", "}", ""].join("\n");
+
+describe(ID, () => {
+  it("expands tabs to 8 columns by default (GCC's -ftabstop=8)", async () => {
+    expect(lines(await lint(TAB_FOUR))).toEqual([]);
+    expect(lines(await lint(TAB_FOUR, { tabWidth: 8 }))).toEqual([]);
+  });
+
+  it("honours tabWidth (GCC's -ftabstop=4)", async () => {
+    expect(lines(await lint(TAB_FOUR, { tabWidth: 4 }))).toEqual([4]);
+  });
+
+  it("with tabWidth 1 a tab is one column", async () => {
+    const text = ["void f(int x) {", "  if (x)", "\t\t\tx++;", "   x--;", "}", ""].join("\n");
+    expect(lines(await lint(text, { tabWidth: 1 }))).toEqual([4]);
+    expect(lines(await lint(text))).toEqual([]);
+  });
+
+  it("reports the statement, names the guard and points at it", async () => {
+    const text = [
+      "int f(int err) {",
+      "\tif ((err = g()) != 0)",
+      "\t\tgoto fail;",
+      "\t\tgoto fail;",
+      "\treturn 0;",
+      "fail:",
+      "\treturn err;",
+      "}",
+      "",
+    ].join("\n");
+    const [finding, ...rest] = await lint(text);
+    expect(rest).toEqual([]);
+    expect(finding?.range.start).toMatchObject({ line: 4, column: 3 });
+    expect(finding?.range.end).toMatchObject({ line: 4, column: 13 });
+    expect(finding?.message).toMatch(/^statement is indented as if it were guarded by the 'if' on line 2, but it is not/);
+    expect(finding?.message).toMatch(/add braces or fix the indentation/);
+    expect(finding?.related).toHaveLength(1);
+    expect(finding?.related[0]?.range.start).toMatchObject({ line: 2, column: 2 });
+    expect(finding?.related[0]?.range.end).toMatchObject({ line: 2, column: 4 });
+    expect(finding?.related[0]?.message).toBe("this 'if' guards only the statement on line 3");
+  });
+
+  it("names else, for and while guards", async () => {
+    const text = [
+      "void f(int x) {",
+      "  if (x) x++;",
+      "  else",
+      "    x--;",
+      "    x--;",
+      "  for (;;)",
+      "    break;",
+      "    x++;",
+      "  while (x)",
+      "    x--;",
+      "    x++;",
+      "}",
+      "",
+    ].join("\n");
+    const findings = await lint(text);
+    expect(lines(findings)).toEqual([5, 8, 11]);
+    expect(findings.map((f) => /the '(\w+)' on line (\d+)/.exec(f.message)?.slice(1))).toEqual([
+      ["else", "3"],
+      ["for", "6"],
+      ["while", "9"],
+    ]);
+  });
+
+  it("says when the body is empty", async () => {
+    const [finding] = await lint(["void f(int x) {", "  if (x);", "    x++;", "}", ""].join("\n"));
+    expect(finding?.range.start.line).toBe(3);
+    expect(finding?.message).toMatch(/empty body/);
+    expect(finding?.related[0]?.message).toBe("this 'if' guards only an empty statement");
+  });
+
+  it("gives CRLF files the same lines and columns as LF files", async () => {
+    const lf = ["void f(int x) {", "\tif (x)", "\t\tx++;", "\t\tx--;", "}", ""].join("\n");
+    const crlf = lf.replace(/\n/g, "\r\n");
+    const [a] = await lint(lf);
+    const [b] = await lint(crlf);
+    expect(a?.range.start).toMatchObject({ line: 4, column: 3 });
+    expect(b?.range.start).toMatchObject({ line: 4, column: 3 });
+    expect(b?.range.end).toMatchObject({ line: 4, column: 7 });
+  });
+
+  it("runs on C++ range-for loops", async () => {
+    const text = ["int f(int (&v)[3]) {", "  int n = 0;", "  for (int x : v)", "    n += x;", "    n++;", "  return n;", "}", ""];
+    expect(lines(await lint(text.join("\n"), {}, "cpp"))).toEqual([5]);
+  });
+
+  it("keeps per-file state per file (empty macros of one file do not leak into the next)", async () => {
+    const withMacro = ["#define emit", "void f(int x) {", "  if (x)", "    emit x++;", "         x--;", "}", ""].join("\n");
+    const withoutMacro = ["void f(int x) {", "  if (x)", "    emit x++;", "         x--;", "}", ""].join("\n");
+    const l = linter();
+    try {
+      expect(lines(await lintWith(l, withMacro))).toEqual([5]);
+      expect(lines(await lintWith(l, withoutMacro))).toEqual([]);
+      expect(lines(await lintWith(l, withMacro))).toEqual([5]);
+    } finally {
+      l.dispose();
+    }
+  });
+});
