@@ -24,7 +24,11 @@ async function lintWith(l: Linter, text: string, language: LanguageId = "c"): Pr
   return res.findings.filter((f) => f.ruleId === ID);
 }
 
-async function lint(text: string, options: Record<string, number> = {}, language: LanguageId = "c"): Promise<Finding[]> {
+async function lint(
+  text: string,
+  options: Record<string, number> = {},
+  language: LanguageId = "c",
+): Promise<Finding[]> {
   const l = linter(options);
   try {
     return await lintWith(l, text, language);
@@ -70,7 +74,9 @@ describe(ID, () => {
     expect(rest).toEqual([]);
     expect(finding?.range.start).toMatchObject({ line: 4, column: 3 });
     expect(finding?.range.end).toMatchObject({ line: 4, column: 13 });
-    expect(finding?.message).toMatch(/^statement is indented as if it were guarded by the 'if' on line 2, but it is not/);
+    expect(finding?.message).toMatch(
+      /^statement is indented as if it were guarded by the 'if' on line 2, but it is not: /,
+    );
     expect(finding?.message).toMatch(/add braces or fix the indentation/);
     expect(finding?.related).toHaveLength(1);
     expect(finding?.related[0]?.range.start).toMatchObject({ line: 2, column: 2 });
@@ -121,13 +127,14 @@ describe(ID, () => {
   });
 
   it("runs on C++ range-for loops", async () => {
-    const text = ["int f(int (&v)[3]) {", "  int n = 0;", "  for (int x : v)", "    n += x;", "    n++;", "  return n;", "}", ""];
-    expect(lines(await lint(text.join("\n"), {}, "cpp"))).toEqual([5]);
+    const text = ["int f(int (&v)[3]) {", "  int n = 0;", "  for (int x : v)", "    n += x;", "    n++;", "  return n;"];
+    expect(lines(await lint([...text, "}", ""].join("\n"), {}, "cpp"))).toEqual([5]);
   });
 
   it("keeps per-file state per file (empty macros of one file do not leak into the next)", async () => {
-    const withMacro = ["#define emit", "void f(int x) {", "  if (x)", "    emit x++;", "         x--;", "}", ""].join("\n");
-    const withoutMacro = ["void f(int x) {", "  if (x)", "    emit x++;", "         x--;", "}", ""].join("\n");
+    const body = ["void f(int x) {", "  if (x)", "    emit x++;", "         x--;", "}", ""];
+    const withMacro = ["#define emit", ...body].join("\n");
+    const withoutMacro = body.join("\n");
     const l = linter();
     try {
       expect(lines(await lintWith(l, withMacro))).toEqual([5]);

@@ -20,6 +20,7 @@ Options:
       --disable RULE        do not run this rule (repeatable, or comma-separated)
       --stdin               lint standard input
       --stdin-filename PATH the file name standard input stands for (decides the language)
+  -j, --jobs N              worker threads (default: the number of cores; 1 lints in one thread)
       --max-file-size SIZE  skip files larger than SIZE (bytes, or with K/M suffix; default 5M)
       --root DIR            the repository root that SARIF paths are relative to
                             (default: the nearest directory above with a .git)
@@ -49,6 +50,7 @@ export interface LintRequest {
   stdin: boolean;
   stdinFilename: string | undefined;
   maxBytes: number | undefined;
+  jobs: number | undefined;
   root: string | undefined;
   color: boolean | undefined;
 }
@@ -65,6 +67,7 @@ const OPTIONS = {
   stdin: { type: "boolean" },
   "stdin-filename": { type: "string" },
   "max-file-size": { type: "string" },
+  jobs: { type: "string", short: "j" },
   root: { type: "string" },
   color: { type: "boolean" },
   "no-color": { type: "boolean" },
@@ -106,6 +109,11 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
     maxBytes = parseSize(v["max-file-size"]);
     if (maxBytes === undefined) return { ok: false, message: `--max-file-size takes a size like 5M or 500K, not '${v["max-file-size"]}'` };
   }
+  let jobs: number | undefined;
+  if (v.jobs !== undefined) {
+    jobs = Number(v.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) return { ok: false, message: `--jobs takes a whole number of at least 1, not '${v.jobs}'` };
+  }
   if (v.stdin && positionals.length > 0) return { ok: false, message: "--stdin lints standard input: give no paths with it" };
   if (v.stdin && !v["stdin-filename"]) return { ok: false, message: "--stdin needs --stdin-filename PATH (the name decides the language)" };
   if (!v.stdin && v["stdin-filename"]) return { ok: false, message: "--stdin-filename goes with --stdin" };
@@ -125,6 +133,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
         stdin: v.stdin ?? false,
         stdinFilename: v["stdin-filename"],
         maxBytes,
+        jobs,
         root: v.root,
         color: v.color ? true : v["no-color"] ? false : undefined,
       },

@@ -2,6 +2,7 @@
  * argv → config → lint → formatter → exit code. The only place that calls process.exit.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_MAX_BYTES } from "../engine/read.js";
@@ -18,9 +19,13 @@ export const EXIT = { clean: 0, findings: 1, failure: 2 } as const;
 /** A failure the user should see as one line, with exit status 2. */
 class UsageError extends Error {}
 
+/** deploylint's own version, from the nearest package.json above this module (works from src/ and dist/). */
 function packageVersion(): string {
-  const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../package.json");
-  return (JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version;
+  for (let d = path.dirname(fileURLToPath(import.meta.url)); ; d = path.dirname(d)) {
+    const pkg = path.join(d, "package.json");
+    if (existsSync(pkg)) return (JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version;
+    if (path.dirname(d) === d) return "0.0.0";
+  }
 }
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
@@ -66,6 +71,7 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
   const cwd = io.cwd;
   const root = req.root ? path.resolve(cwd, req.root) : findRepoRoot(cwd);
   let result: RunResult;
+  let unreadable = false;
   if (req.stdin) {
     const file = (req.stdinFilename as string).split(path.sep).join("/");
     const text = (await io.readStdin()).replace(/^\uFEFF/, "");
@@ -87,15 +93,16 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
     const out = await lintPaths(req.paths, {
       cwd,
       root,
-      rules: selected.rules,
-      knownRuleIds: known,
+      selection: { only: req.only, disable: req.disable },
       maxBytes: req.maxBytes ?? DEFAULT_MAX_BYTES,
+      jobs: req.jobs ?? availableParallelism(),
     });
     if (out.missing.length > 0) {
-      for (const m of out.missing) io.stderr(`deploylint: ${m.message}\n`);
+      for (const m of out.missing) io.stderr(`deploylint: ${m.message}: ${m.path}\n`);
       return EXIT.failure;
     }
     result = out.result;
+    unreadable = out.unreadableArguments.length > 0;
   }
   if (req.quiet) result = { ...result, findings: result.findings.filter((f) => f.severity === "error") };
   const name: FormatName = req.format ?? "text";
@@ -106,6 +113,8 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
     informationUri: INFORMATION_URI,
     docsBaseUrl: DEFAULT_DOCS_BASE_URL,
   });
+  // The text report lists notices itself; for machine formats people still need to see them.
+  if (name !== "text") for (const n of result.notices) io.stderr(`deploylint: ${n.file}: ${n.message}\n`);
   if (req.outputFile !== undefined) {
     try {
       writeFileSync(path.resolve(cwd, req.outputFile), report);
@@ -117,7 +126,7 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
   }
   const errors = result.findings.filter((f) => f.severity === "error").length;
   const warnings = result.findings.filter((f) => f.severity === "warning").length;
-  if (result.notices.some((n) => n.kind === "internal-error")) return EXIT.failure;
+  if (unreadable || result.notices.some((n) => n.kind === "internal-error")) return EXIT.failure;
   if (errors > 0) return EXIT.findings;
   if (req.maxWarnings !== undefined && warnings > req.maxWarnings) {
     io.stderr(`deploylint: ${warnings} warnings, more than --max-warnings ${req.maxWarnings}\n`);

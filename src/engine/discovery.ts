@@ -337,7 +337,8 @@ async function loadDirGroups(
   const groups = exclude === undefined ? [] : makeGroup(0, true, parseIgnoreFile(exclude, rel));
   for (const pending of files) {
     const file = await pending;
-    if (file?.text !== undefined) groups.push(...makeGroup(file.rank, file.name === ".gitignore", parseIgnoreFile(file.text, rel)));
+    if (file?.text === undefined) continue;
+    groups.push(...makeGroup(file.rank, file.name === ".gitignore", parseIgnoreFile(file.text, rel)));
   }
   return groups;
 }
@@ -535,7 +536,12 @@ function childPlace(parent: Place, name: string, real: string): Place {
  * Depth-first walk of one directory tree. Only real directories are entered; symlinks are queued
  * on `walk.links`, in walk order.
  */
-async function* walkTree(ctx: Context, walk: Walk, start: Place, listing: Promise<Listing>): AsyncGenerator<DiscoveryEvent> {
+async function* walkTree(
+  ctx: Context,
+  walk: Walk,
+  start: Place,
+  listing: Promise<Listing>,
+): AsyncGenerator<DiscoveryEvent> {
   const stack: Frame[] = [];
   const opened = await openFrame(ctx, walk, start, await listing);
   if ("notice" in opened) {
@@ -557,17 +563,18 @@ async function* walkTree(ctx: Context, walk: Walk, start: Place, listing: Promis
       continue;
     }
     const real = joinNative(place.real, item.name);
+    const abs = joinNative(place.abs, item.name);
     if (item.kind === "directory") {
       if (walk.visited.has(real)) continue;
-      const child = await openFrame(ctx, walk, childPlace(place, item.name, real), await (item.listing ?? listDirectory(joinNative(place.abs, item.name))));
+      const listing = await (item.listing ?? listDirectory(abs));
+      const child = await openFrame(ctx, walk, childPlace(place, item.name, real), listing);
       if ("notice" in child) yield* noticeEvent(ctx, child.notice);
       else stack.push(child.frame);
       continue;
     }
-    const language =
-      item.kind === "file" ? item.language : detectLanguage(item.name, await (item.head ?? readHead(joinNative(place.abs, item.name))));
+    const language = item.kind === "file" ? item.language : detectLanguage(item.name, await (item.head ?? readHead(abs)));
     if (language === undefined) continue;
-    yield* fileEvent(ctx, real, joinDisplay(place.display, item.name), joinNative(place.abs, item.name), language, false);
+    yield* fileEvent(ctx, real, joinDisplay(place.display, item.name), abs, language, false);
   }
 }
 

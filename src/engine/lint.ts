@@ -14,6 +14,7 @@ import {
 } from "../languages/shell/commands.js";
 import { TreeSitter, type Grammar, type Node, type Tree } from "../languages/treesitter.js";
 import type { QueryMatch } from "web-tree-sitter";
+import { NO_PROJECT_FACTS, type ProjectFacts } from "./project.js";
 import type { FixDescriptor, OptionValues, ReportDescriptor, Rule, RuleContext, Target } from "./rule.js";
 import { SourceText } from "./source.js";
 import { matchSuppressions, parseDirectives, useKey, type Directive } from "./suppressions.js";
@@ -31,6 +32,8 @@ export interface LintInput {
   path: string;
   text: string;
   language: LanguageId;
+  /** Facts about the rest of the scanned tree (which scripts are Dockerfile entrypoints). */
+  project?: ProjectFacts;
 }
 
 export interface LintResult {
@@ -250,6 +253,7 @@ export class Linter {
       source,
       options,
       host,
+      project: input.project ?? NO_PROJECT_FACTS,
       on: hooks.on,
       query: hooks.query,
       onCommand: hooks.onCommand,

@@ -5,6 +5,7 @@
 import type { Node, QueryMatch } from "web-tree-sitter";
 import type { HostDocument } from "../languages/hosts.js";
 import type { ShellCommand } from "../languages/shell/commands.js";
+import type { ProjectFacts } from "./project.js";
 import type { SourceText } from "./source.js";
 import type { Applicability, LanguageId, Severity } from "./types.js";
 
@@ -89,6 +90,8 @@ export interface RuleContext<O extends OptionValues = OptionValues> {
   onEnd(fn: () => void): void;
   /** The parsed host file (Dockerfile, unit, job, Makefile, script) with its shell regions; undefined for C/C++. */
   readonly host: HostDocument | undefined;
+  /** Facts about the rest of the scanned tree (e.g. which scripts a Dockerfile runs as its entrypoint). */
+  readonly project: ProjectFacts;
   /**
    * Report a finding. For C/C++, `at` may be a tree node; for shell and hosts, offsets are host
    * offsets (as on ShellCommand and the host documents).

@@ -3,64 +3,131 @@
  * I/O boundary; `Linter.lint` below it works on strings only.
  */
 import path from "node:path";
-import { confirmLanguage, detectLanguage } from "./detect.js";
+import { detectLanguage } from "./detect.js";
 import { discover } from "./discovery.js";
-import { compareFindings, Linter, type EnabledRule } from "./lint.js";
+import { compareFindings, Linter } from "./lint.js";
+import { lintFileOnDisk, lintSafely, type FileOutcome, type FileTask } from "./lint-file.js";
+import { WorkerPool, workerScript } from "./pool.js";
+import { projectFacts } from "./project.js";
 import { readSource } from "./read.js";
+import { allRules, selectRules, type RuleSelection } from "./registry.js";
 import type { Finding, LanguageId, Notice, RunResult } from "./types.js";
 
 export interface RunOptions {
   cwd: string;
   root: string;
-  rules: readonly EnabledRule[];
-  knownRuleIds: Iterable<string>;
+  /** The user's rule choices (serialisable: worker threads select the same rules from it). */
+  selection: RuleSelection;
   maxBytes: number;
+  /** Worker threads; 1 lints in this thread. */
+  jobs: number;
 }
 
 export interface RunOutcome {
   result: RunResult;
   /** Command-line paths that do not exist. */
   missing: { path: string; message: string }[];
+  /** Files named on the command line that could not be read (the run went on; the exit status says so). */
+  unreadableArguments: string[];
 }
 
+/**
+ * Below this many files a run stays in this thread: starting workers (each loads its own grammars)
+ * costs more than it saves on a pre-commit-sized run.
+ */
+export const PARALLEL_THRESHOLD = 64;
+
+/** Languages whose rules need no facts about the rest of the tree: linted while discovery goes on. */
+const STANDALONE: ReadonlySet<LanguageId> = new Set(["c", "cpp"]);
+
 export async function lintPaths(paths: readonly string[], options: RunOptions): Promise<RunOutcome> {
-  const linter = new Linter(options.rules, options.knownRuleIds);
-  const findings: Finding[] = [];
-  const notices: Notice[] = [];
-  const sources = new Map<string, string>();
+  const selected = selectRules(options.selection);
+  if (!selected.ok) throw new Error(`unknown rules: ${selected.unknown.join(", ")}`);
+  const discoveryNotices: Notice[] = [];
   const missing: RunOutcome["missing"] = [];
-  let filesLinted = 0;
+  const tasks: FileTask[] = [];
+  const script = options.jobs > 1 ? workerScript() : undefined;
+  let pool: WorkerPool | undefined;
   try {
     for await (const ev of discover([...paths], { cwd: options.cwd })) {
-      if (ev.kind === "notice") {
-        notices.push(ev.notice);
-        continue;
-      }
-      if (ev.kind === "missing") {
-        missing.push({ path: ev.path, message: ev.message });
-        continue;
-      }
-      const read = await readSource(ev.absPath, ev.path, { maxBytes: options.maxBytes });
-      if (!read.ok) {
-        notices.push(read.notice);
-        continue;
-      }
-      if (!confirmLanguage(ev.language, read.text)) continue;
-      const res = await lintOne(linter, ev.path, read.text, ev.language);
-      filesLinted++;
-      notices.push(...res.notices);
-      if (res.findings.length > 0) {
-        findings.push(...res.findings);
-        sources.set(ev.path, read.text);
+      if (ev.kind === "notice") discoveryNotices.push(ev.notice);
+      else if (ev.kind === "missing") missing.push({ path: ev.path, message: ev.message });
+      else {
+        const index = tasks.push({ path: ev.path, absPath: ev.absPath, language: ev.language, explicit: ev.explicit }) - 1;
+        if (!pool && script && tasks.length >= PARALLEL_THRESHOLD) {
+          pool = new WorkerPool(script, options.jobs, { selection: options.selection, maxBytes: options.maxBytes });
+          // Streaming: what discovery found so far that needs no tree-wide facts starts now.
+          tasks.forEach((t, i) => {
+            if (STANDALONE.has(t.language)) pool?.submit(i, t);
+          });
+        } else if (pool && STANDALONE.has(ev.language)) {
+          pool.submit(index, tasks[index] as FileTask);
+        }
       }
     }
+    if (missing.length > 0) return { result: emptyResult(options), missing, unreadableArguments: [] };
+    // Dockerfiles first: which scripts they start as entrypoints is a fact the shell rules use.
+    const dockerfiles = new Map<number, Awaited<ReturnType<typeof readSource>>>();
+    for (const [i, t] of tasks.entries()) {
+      if (t.language === "dockerfile") dockerfiles.set(i, await readSource(t.absPath, t.path, { maxBytes: options.maxBytes }));
+    }
+    const project = projectFacts(
+      [...dockerfiles].flatMap(([i, r]) => (r.ok ? [{ path: (tasks[i] as FileTask).path, text: r.text }] : [])),
+    );
+    let outcomes: Map<number, FileOutcome>;
+    if (pool) {
+      tasks.forEach((t, i) => {
+        if (!STANDALONE.has(t.language)) pool?.submit(i, t, project);
+      });
+      outcomes = await pool.drain();
+    } else {
+      outcomes = new Map();
+      const linter = new Linter(selected.rules, allRules().map((r) => r.id));
+      try {
+        for (const [i, t] of tasks.entries()) {
+          outcomes.set(i, await lintFileOnDisk(linter, t, options.maxBytes, project, dockerfiles.get(i)));
+        }
+      } finally {
+        linter.dispose();
+      }
+    }
+    return merge(options, tasks, outcomes, discoveryNotices, missing);
   } finally {
-    linter.dispose();
+    await pool?.close();
   }
+}
+
+function emptyResult(options: RunOptions): RunResult {
+  return { findings: [], notices: [], filesLinted: 0, cwd: options.cwd, root: options.root, sources: new Map() };
+}
+
+/** Outcomes in task order: the result does not depend on which worker finished first. */
+function merge(
+  options: RunOptions,
+  tasks: readonly FileTask[],
+  outcomes: ReadonlyMap<number, FileOutcome>,
+  discoveryNotices: Notice[],
+  missing: RunOutcome["missing"],
+): RunOutcome {
+  const findings: Finding[] = [];
+  const notices: Notice[] = [...discoveryNotices];
+  const sources = new Map<string, string>();
+  const unreadableArguments: string[] = [];
+  let filesLinted = 0;
+  tasks.forEach((t, i) => {
+    const o = outcomes.get(i);
+    if (!o) return;
+    if (o.linted) filesLinted++;
+    if (o.unreadableArgument) unreadableArguments.push(t.path);
+    notices.push(...o.notices);
+    findings.push(...o.findings);
+    if (o.text !== undefined) sources.set(t.path, o.text);
+  });
   findings.sort(compareFindings);
   return {
     result: { findings, notices, filesLinted, cwd: options.cwd, root: options.root, sources },
     missing,
+    unreadableArguments,
   };
 }
 
@@ -72,18 +139,9 @@ export async function lintText(
 ): Promise<{ language: LanguageId | undefined; findings: Finding[]; notices: Notice[] }> {
   const language = detectLanguage(file, text);
   if (!language) return { language, findings: [], notices: [] };
-  return { language, ...(await lintOne(linter, file, text, language)) };
+  return { language, ...(await lintSafely(linter, file, text, language)) };
 }
 
-async function lintOne(linter: Linter, file: string, text: string, language: LanguageId) {
-  try {
-    return await linter.lint({ path: file, text, language });
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const notice: Notice = { file, kind: "internal-error", message: `internal error: ${message}` };
-    return { findings: [] as Finding[], notices: [notice] };
-  }
-}
 
 /** The display form of a path: relative to cwd with forward slashes when inside it. */
 export function displayPath(cwd: string, abs: string): string {

@@ -2,9 +2,27 @@
 import type { Rule } from "../engine/rule.js";
 import cMisleadingIndentation from "./c/misleading-indentation.js";
 import deploylintUnusedSuppression from "./deploylint/unused-suppression.js";
+import dockerDetachedUnderSupervisor from "./docker/detached-under-supervisor.js";
+import dockerGuardNotFaultTolerant from "./docker/guard-not-fault-tolerant.js";
+import dockerRestartUnderSupervisor from "./docker/restart-under-supervisor.js";
+import dockerRunMissingRm from "./docker/run-missing-rm.js";
+import dockerRunNameUnguarded from "./docker/run-name-unguarded.js";
+import dockerSecretInEnvFlag from "./docker/secret-in-env-flag.js";
+import dockerfileNoTestStep from "./dockerfile/no-test-step.js";
+import shellEntrypointWithoutExec from "./shell/entrypoint-without-exec.js";
+import unitMissingDockerDependency from "./unit/missing-docker-dependency.js";
 
 /** Every rule, sorted by id. */
 export const RULES: readonly Rule[] = [
   cMisleadingIndentation,
   deploylintUnusedSuppression,
+  dockerDetachedUnderSupervisor,
+  dockerGuardNotFaultTolerant,
+  dockerRestartUnderSupervisor,
+  dockerRunMissingRm,
+  dockerRunNameUnguarded,
+  dockerSecretInEnvFlag,
+  dockerfileNoTestStep,
+  shellEntrypointWithoutExec,
+  unitMissingDockerDependency,
 ];

@@ -24,11 +24,19 @@ function stageChain(doc: DockerfileDoc, stage: DStage | undefined): DStage[] {
   return chain;
 }
 
-/** The last instruction with `keyword` in the stage chain (a stage's own one wins over its base's). */
-function lastInChain(doc: DockerfileDoc, chain: readonly DStage[], keyword: string): DInstruction | undefined {
-  for (const stage of chain) {
+/**
+ * The final stage's chain (see `stageChain`): the stage the image is built from, then its bases
+ * that are stages of this file. Instructions of other stages never reach the image.
+ */
+export function finalStageChain(doc: DockerfileDoc): DStage[] {
+  return stageChain(doc, doc.stages[doc.stages.length - 1]);
+}
+
+/** The last instruction with `keyword` in the stage chain (a stage's own one wins over its base's), with its chain position. */
+function lastInChain(doc: DockerfileDoc, chain: readonly DStage[], keyword: string): { ins: DInstruction; depth: number } | undefined {
+  for (const [depth, stage] of chain.entries()) {
     const found = doc.instructions.filter((i) => i.stage === stage.index && i.keyword === keyword).pop();
-    if (found) return found;
+    if (found) return { ins: found, depth };
   }
   return undefined;
 }
@@ -74,22 +82,29 @@ function commandArgv(ins: DInstruction, shell: readonly string[]): string[] {
 }
 
 /**
- * The programs the final stage runs at container start: the effective ENTRYPOINT's program (CMD is
- * then only its arguments), else the effective CMD's. Exec form: the first element; shell form: the
- * first command word; through a shell (`["sh", "/run.sh"]`, `sh -c "exec /run.sh"`) or an init
- * wrapper (`["tini", "--", "/entrypoint.sh"]`) the program it starts is included.
- * ENTRYPOINT/CMD inherited from an earlier stage (`FROM build AS final`) count.
+ * The programs the final stage runs at container start. The container's argv is the effective
+ * ENTRYPOINT followed by the effective CMD when the ENTRYPOINT is in exec form (a shell-form
+ * ENTRYPOINT ignores CMD), else the CMD alone; its program is the first element (shell form: the
+ * first command word). Through a shell (`["sh", "/run.sh"]`, `sh -c "exec /run.sh"`) or an init
+ * wrapper (`["tini", "--", "/entrypoint.sh"]`, or `["tini", "--"]` with `CMD ["/entrypoint.sh"]`)
+ * the program it starts is included. ENTRYPOINT/CMD inherited from an earlier stage
+ * (`FROM build AS final`) count, but as in Docker a CMD of a base stage is reset by an ENTRYPOINT
+ * set in a later stage.
  */
 export function entrypointTargets(doc: DockerfileDoc): string[] {
-  const chain = stageChain(doc, doc.stages[doc.stages.length - 1]);
+  const chain = finalStageChain(doc);
   const shells = shellsInEffect(doc);
   const argvOf = (ins: DInstruction | undefined): string[] => {
     if (!ins) return [];
     const index = doc.instructions.indexOf(ins);
     return commandArgv(ins, shells.at[index] ?? ["/bin/sh", "-c"]);
   };
-  const entrypoint = argvOf(lastInChain(doc, chain, "ENTRYPOINT"));
-  return programsOfArgv(entrypoint.length > 0 ? entrypoint : argvOf(lastInChain(doc, chain, "CMD")));
+  const ep = lastInChain(doc, chain, "ENTRYPOINT");
+  const cmd = lastInChain(doc, chain, "CMD");
+  const cmdArgv = cmd && (!ep || cmd.depth <= ep.depth) ? argvOf(cmd.ins) : [];
+  const entrypoint = argvOf(ep?.ins);
+  if (entrypoint.length === 0) return programsOfArgv(cmdArgv);
+  return programsOfArgv(ep?.ins.form === "exec" ? [...entrypoint, ...cmdArgv] : entrypoint);
 }
 
 export interface CopySource {

@@ -58,6 +58,27 @@ export interface ShellCommand {
   inSubstitution: boolean;
   /** For `-e`-style reasoning: `set -e` (or the host's errexit) is on where this command runs. */
   errexit: boolean;
+  /**
+   * Set when the command is in tail position: it belongs to the statement that ends its region's
+   * program (see `TailPosition`). Undefined elsewhere, and inside loops, subshells, functions and
+   * substitutions. An argv region's one command is its own tail statement.
+   */
+  tail?: TailPosition;
+}
+
+/**
+ * Where a tail command sits. The tail statements of a program are its last top-level statement
+ * and, through `if`/`elif`/`else`, `case` and `{ …; }`, the last statement of each branch or group
+ * (comments do not count). Every command of a list or pipeline there is in tail position too
+ * (`migrate && gunicorn`, `app | tee log`): any of them may be the last one the program runs.
+ * Conditions of `if`/`elif` are not.
+ */
+export interface TailPosition {
+  /** Host range of the innermost tail statement holding the command: commands that share it ran together. */
+  start: number;
+  end: number;
+  /** The command is the whole statement: no list, pipeline, `!` or heredoc pipeline around it at any level (redirections allowed). */
+  alone: boolean;
 }
 
 /** Wrapper programs and the options of theirs that take a value. */
@@ -253,6 +274,64 @@ function flagsOf(node: Node): Flags {
   return f;
 }
 
+/** Nodes that keep a statement's position for every command inside them. */
+const TAIL_TRANSPARENT: ReadonlySet<string> = new Set(["list", "pipeline", "negated_command", "redirected_statement", "heredoc_redirect"]);
+
+/** Blocks whose last statement ends them (a `case` item, an `if` branch, a `{ …; }` group, the program). */
+const TAIL_BLOCKS: ReadonlySet<string> = new Set(["program", "compound_statement", "if_statement", "elif_clause", "else_clause", "case_item"]);
+
+/** Whether `child` of an `if`/`elif` is in its body (after `then`) rather than its condition. */
+function inThenBody(block: Node, child: Node): boolean {
+  if (block.type === "if_statement") return !block.childrenForFieldName("condition").some((c) => c?.id === child.id);
+  for (let s = child.previousSibling; s; s = s.previousSibling) if (s.type === "then") return true;
+  return false;
+}
+
+/**
+ * Whether `child` ends `parent` when it runs: it is the last statement of the block (comments do
+ * not count; an `if` body ends at its `elif`/`else`), or an `elif`/`else` branch of an `if`, or an
+ * item of a `case`. Looks only as far as the next statement.
+ */
+function endsBlock(parent: Node, child: Node): boolean {
+  if (parent.type === "case_statement") return child.type === "case_item";
+  if (!TAIL_BLOCKS.has(parent.type)) return false;
+  if (child.type === "elif_clause" || child.type === "else_clause") return parent.type === "if_statement";
+  if ((parent.type === "if_statement" || parent.type === "elif_clause") && !inThenBody(parent, child)) return false;
+  for (let s = child.nextSibling; s; s = s.nextSibling) {
+    if (s.type === "elif_clause" || s.type === "else_clause") return true;
+    if (s.isNamed && s.type !== "comment") return false;
+  }
+  return true;
+}
+
+/** `cat <<EOF | grep x` / `cat <<EOF && next`: tree-sitter-bash puts what follows the heredoc start inside the redirect. */
+function chainsAfterHeredoc(redirected: Node): boolean {
+  return redirected.namedChildren.some(
+    (r) =>
+      r?.type === "heredoc_redirect" &&
+      r.namedChildren.some((c) => c !== null && !c.type.startsWith("heredoc_") && !c.type.endsWith("_redirect") && c.type !== "comment"),
+  );
+}
+
+/** The command's tail position (see `TailPosition`), read off its ancestors; undefined when not in one. */
+function tailOf(node: Node, host: (n: Node) => { start: number; end: number }): TailPosition | undefined {
+  let statement: Node | undefined;
+  let alone = true;
+  let child: Node = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (TAIL_TRANSPARENT.has(parent.type)) {
+      if (parent.type !== "redirected_statement" || parent.childForFieldName("body")?.id !== child.id || chainsAfterHeredoc(parent)) {
+        alone = false;
+      }
+      continue;
+    }
+    if (!endsBlock(parent, child)) return undefined;
+    statement ??= child;
+    if (parent.type === "program") return { ...host(statement), alone };
+  }
+  return undefined;
+}
+
 function opOf(list: Node): string | undefined {
   for (const c of list.children) if (c && !c.isNamed && (c.type === "&&" || c.type === "||")) return c.type;
   return undefined;
@@ -339,6 +418,8 @@ export function shellTextCommands(
           tolerated: flags.tolerated || region.assumptions.failureTolerated === true,
           errexit,
         });
+        const tail = cmd && tailOf(node, host);
+        if (cmd && tail) cmd.tail = tail;
         if (cmd) out.push(cmd);
       } else if (type === "variable_assignment") {
         recordAssignment(cursor.currentNode, vars);
@@ -388,5 +469,6 @@ export function argvCommand(region: ArgvRegion, info: RegionInfo, seq: number, v
     inFunction: false,
     inSubstitution: false,
     errexit: true,
+    tail: { start: first.start, end: last.end, alone: true },
   });
 }

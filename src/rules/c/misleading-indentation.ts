@@ -2,11 +2,11 @@ import { defineRule, type Node, type RuleContext } from "../../engine/rule.js";
 import { visualColumn, type SourceText } from "../../engine/source.js";
 
 /**
- * GCC's `-Wmisleading-indentation` (gcc/c-family/c-indentation.cc), on the tree-sitter tree and
+ * GCC's `-Wmisleading-indentation` (gcc/c-family/c-indentation.cc) on the tree-sitter tree and
  * the raw text. Each braceless body of `if`, `else`, `for`, `while` (and C++ range-`for`) is
- * checked against the first token after it, exactly as GCC's `should_warn_for_misleading_indentation`
- * does, with the "next token" found in the text (comments and preprocessor lines skipped), so
- * statements inside `#ifdef` blocks are seen as GCC sees them when the condition holds.
+ * compared with the first token after it, under the conditions of GCC's
+ * `should_warn_for_misleading_indentation`. That next token is found in the text (comments and
+ * directive lines skipped), because tree-sitter nests statements inside `#ifdef` blocks.
  */
 
 type Options = { tabWidth: number };
@@ -16,7 +16,7 @@ type MacroKind = "object" | "function";
 /** What GCC's checks need to know about a token: its offset and the few types they test. */
 interface Token {
   offset: number;
-  kind: "close-brace" | "open-brace" | "semicolon" | "else" | "other";
+  kind: "close-brace" | "open-brace" | "semicolon" | "else" | "pragma" | "other";
 }
 
 /** A token's place as GCC's `get_visual_column` computes it (1-based visual columns). */
@@ -25,6 +25,18 @@ interface Place {
   column: number;
   /** Visual column of the first non-blank character of the line, up to and including the token. */
   firstNonBlank: number;
+}
+
+/** The three tokens GCC compares: the guard keyword, the body's first token and the next token. */
+interface Layout {
+  guard: Guard;
+  /** The body is an empty statement (`if (x);`). */
+  emptyBody: boolean;
+  /** The next token is `{` (matters only after an empty body). */
+  nextIsBrace: boolean;
+  guardAt: Place;
+  bodyAt: Place;
+  nextAt: Place;
 }
 
 /** Per-file facts, gathered while the engine walks the tree (never module-level). */
@@ -175,30 +187,43 @@ export default defineRule<Options>({
     ],
     notes: [
       "The conditions are GCC's (`should_warn_for_misleading_indentation` in",
-      "`gcc/c-family/c-indentation.cc`), including the one-line form `if (x) a(); b();` when the",
-      "guard is the first thing on its line, and an empty body `if (x);` followed by an indented",
-      "statement. `do` and `switch` are never checked; a following `}`, `else` or `;` is silent.",
-      "Set `tabWidth` to the `-ftabstop` you compile with.",
+      "`gcc/c-family/c-indentation.cc`): the one-line form `if (x) a(); b();` is reported when",
+      "the guard is the first thing on its line, and so is an empty body `if (x);` followed by an",
+      "indented statement. `do` and `switch` are never checked; a `}`, `else` or `;` after the",
+      "body is not misleading. A comment line between the two statements counts like any other",
+      "line: indented less than both, it silences the check (as in GCC). Set `tabWidth` to the",
+      "`-ftabstop` you compile with.",
       "",
       "Deliberate differences from GCC, which sees the preprocessed token stream:",
       "",
-      "- **Macros are not expanded.** A guard produced by a macro (`#define unless(c) if (!(c))`,",
-      "  `FOREACH(i)` loops, `LIST_FOREACH(...)`) is not seen, so those cases are missed; a guard,",
-      "  body and next statement all inside one macro definition are not checked either. A macro",
-      "  that expands to nothing is known only when its `#define` (with an empty replacement) is",
-      "  in the same file, above the use; otherwise its name counts as the next statement's first",
-      "  token, where GCC would look at the token after it.",
-      "- **Preprocessor conditionals are not evaluated.** The next token is the first one in the",
-      "  text after the body, skipping directive lines, as if every `#if` held. When a body is split",
-      "  across `#if`/`#else` branches the parse is unsound and the guard is skipped.",
-      "- **Error recovery.** Where tree-sitter could not parse the code (usually macros), a guard is",
-      "  skipped unless its header and body parsed cleanly and the next statement does not start",
-      "  inside an error region of its own.",
-      "- **Columns count characters**, tabs expanded to `tabWidth`; GCC counts bytes, which differs",
+      "- **Macros are not expanded.** A guard that comes from a macro (`#define unless(c) if (!(c))`,",
+      "  `FOREACH(i)`, `LIST_FOREACH(p, head)` loops) is not seen, and neither is a guard, body and",
+      "  next statement all inside one macro definition: those are missed. A macro that expands",
+      "  to nothing is known only when its `#define` with an empty replacement is in the same file",
+      "  above the use; there, as in GCC, `emit b();` after the body is not misleading and",
+      "  `if (x)\\n  emit a();` aligns on `a`.",
+      "- **Preprocessor conditionals are not evaluated.** The next statement is the first one in",
+      "  the text after the body, skipping directive lines, as if every `#if` held: with",
+      "  `#ifdef UNDEFINED` indented at the body's column, deploylint reports the statement inside",
+      "  the block and GCC the one after `#endif`. A `#pragma` after the body silences the check",
+      "  (GCC is silent for the pragmas it knows, such as `#pragma GCC diagnostic`, and skips",
+      "  those it does not, such as `#pragma omp` without `-fopenmp`).",
+      "- **Unparsable code is skipped.** Where tree-sitter recovered from a syntax error (usually",
+      "  an unexpanded macro), a guard is checked only if the `)` closing its condition is the real",
+      "  one, its body begins and ends with real tokens (a `;` or `}` last), and the next statement",
+      "  does not start an error region of its own. C++ in a `.h` file is parsed as C, so guards",
+      "  near C++-only syntax there are skipped.",
+      "- **A single-character line counts as an unindent.** GCC 12 never examines the last",
+      "  character of a line in that check, so a lone `}` in column 0 between the body and the next",
+      "  statement does not silence it in an LF file (it does in a CRLF file). deploylint examines",
+      "  every character, so LF and CRLF files give the same result.",
+      "- **Columns count characters** (tabs expanded to `tabWidth`); GCC counts bytes, which differs",
       "  only when non-ASCII text precedes a token on its line.",
-      "- **Reported at the statement**, not at the guard: the finding is the statement that looks",
-      "  guarded (GCC's note), with the guard as a related location (GCC's warning).",
-      "- Like GCC, a `#line` directive turns the check off for the rest of the file (generated code).",
+      "- **Reported at the statement** that looks guarded (GCC's note), with the guard as the",
+      "  related location (GCC's warning).",
+      "",
+      "As in GCC, a `#line` or `# 42 \"file\"` directive turns the check off from there on (generated",
+      "code).",
     ].join("\n"),
   },
   check(ctx) {
@@ -213,11 +238,11 @@ export default defineRule<Options>({
       checkGuard(ctx, state, tabWidth, "if", node, node.childForFieldName("consequence"));
     });
     ctx.on("else_clause", (node) => checkGuard(ctx, state, tabWidth, "else", node, elseBody(node)));
-    ctx.on("for_statement", (node) => checkGuard(ctx, state, tabWidth, "for", node, node.childForFieldName("body")));
-    ctx.on("for_range_loop", (node) => checkGuard(ctx, state, tabWidth, "for", node, node.childForFieldName("body")));
-    ctx.on("while_statement", (node) =>
-      checkGuard(ctx, state, tabWidth, "while", node, node.childForFieldName("body")),
-    );
+    const loop = (guard: Guard) => (node: Node) =>
+      checkGuard(ctx, state, tabWidth, guard, node, node.childForFieldName("body"));
+    ctx.on("for_statement", loop("for"));
+    ctx.on("for_range_loop", loop("for"));
+    ctx.on("while_statement", loop("while"));
   },
 });
 
@@ -255,23 +280,35 @@ function checkGuard(
   const bodyToken = tokenAt(text, body.startIndex, state.emptyMacros);
   const next = tokenAt(text, body.endIndex, state.emptyMacros);
   if (!bodyToken || !next) return;
-  if (next.kind === "close-brace" || next.kind === "else" || next.kind === "semicolon") return;
+  // After `}`, `else`, a stray `;` or a pragma, control flow is plain whatever the indentation.
+  if (next.kind !== "other" && next.kind !== "open-brace") return;
   if (next.offset > lineDirectiveOffset(state, text)) return;
   if (bodyToken.kind === "open-brace") return;
 
-  const guardAt = locate(ctx.source, stmt.startIndex, tabWidth);
-  const bodyAt = locate(ctx.source, bodyToken.offset, tabWidth);
-  const nextAt = locate(ctx.source, next.offset, tabWidth);
-  const emptyBody = bodyToken.kind === "semicolon";
-  if (!isMisleading(ctx.source, tabWidth, guard, emptyBody, next, guardAt, bodyAt, nextAt)) return;
+  const layout: Layout = {
+    guard,
+    emptyBody: bodyToken.kind === "semicolon",
+    nextIsBrace: next.kind === "open-brace",
+    guardAt: locate(ctx.source, stmt.startIndex, tabWidth),
+    bodyAt: locate(ctx.source, bodyToken.offset, tabWidth),
+    nextAt: locate(ctx.source, next.offset, tabWidth),
+  };
+  if (!isMisleading(ctx.source, tabWidth, layout)) return;
   if (errors && !soundNext(stmt, next.offset)) return;
 
-  const at = statementAt(stmt, next.offset);
-  const guardRange = { start: stmt.startIndex, end: stmt.startIndex + guard.length };
+  const { guardAt, bodyAt, nextAt, emptyBody } = layout;
+  const lineEnd = ctx.source.lineEnd(nextAt.line);
+  const statement = statementAt(stmt, next.offset);
   ctx.report({
-    at: at ?? { start: next.offset, end: ctx.source.lineEnd(nextAt.line) },
+    // The statement, or its first line when it spans several (a whole loop would be too much).
+    at: { start: next.offset, end: statement ? Math.min(statement.endIndex, lineEnd) : lineEnd },
     message: message(guard, guardAt.line, bodyAt.line, nextAt.line, emptyBody),
-    related: [{ at: guardRange, message: relatedMessage(guard, bodyAt.line, nextAt.line, emptyBody) }],
+    related: [
+      {
+        at: { start: stmt.startIndex, end: stmt.startIndex + guard.length },
+        message: relatedMessage(guard, bodyAt.line, nextAt.line, emptyBody),
+      },
+    ],
   });
 }
 
@@ -279,23 +316,14 @@ function checkGuard(
  * GCC's decision (c-indentation.cc, `should_warn_for_misleading_indentation`), after the checks on
  * token types, for a body that is not a compound statement.
  */
-function isMisleading(
-  source: SourceText,
-  tabWidth: number,
-  guard: Guard,
-  emptyBody: boolean,
-  next: Token,
-  guardAt: Place,
-  bodyAt: Place,
-  nextAt: Place,
-): boolean {
+function isMisleading(source: SourceText, tabWidth: number, layout: Layout): boolean {
+  const { guard, emptyBody, guardAt, bodyAt, nextAt } = layout;
   if (nextAt.line === bodyAt.line) {
     // `if (x)\n  a(); b();` always; `if (x) a(); b();` when the guard starts its line.
     if (guardAt.line < bodyAt.line) return true;
     return guardAt.line === bodyAt.line && guardAt.column === guardAt.firstNonBlank;
   }
-  if (nextAt.line < bodyAt.line) return false;
-  // Text before the next statement on its line (an empty macro such as `emit`): not misleading.
+  // Text before the next statement on its line (an empty macro such as `emit`, GCC's PR c/69122).
   if (nextAt.firstNonBlank < nextAt.column) return false;
   const aligned = !emptyBody && nextAt.column === bodyAt.column;
   // `if (p)\n  /* blah */;\n  foo(1);`: an empty body hidden behind a comment.
@@ -315,7 +343,7 @@ function isMisleading(
   // `if (x);\n    foo();` and `while (x);\n{`: a stray semicolon after the guard.
   if (emptyBody && bodyAt.line === guardAt.line) {
     return (
-      nextAt.column > guardAt.firstNonBlank || (next.kind === "open-brace" && nextAt.column === guardAt.firstNonBlank)
+      nextAt.column > guardAt.firstNonBlank || (layout.nextIsBrace && nextAt.column === guardAt.firstNonBlank)
     );
   }
   return false;
@@ -392,6 +420,8 @@ function tokenAt(text: string, offset: number, emptyMacros: ReadonlyMap<string, 
       const end = text.indexOf("*/", i + 2);
       i = end === -1 ? text.length : end + 2;
     } else if (c === 35 && lineStart) {
+      // GCC hands the pragmas it knows (`GCC diagnostic`, `pack`, `weak`…) to the parser as a token.
+      if (isPragma(text, i)) return { offset: i, kind: "pragma" };
       i = endOfLineComment(text, i);
     } else if (c === 92 && isLineBreakAt(text, i + 1)) {
       i = text.indexOf("\n", i) + 1; // a backslash-newline joins two lines: no token, no new line
@@ -428,6 +458,13 @@ function endOfLineComment(text: string, from: number): number {
     if (j < from || text.charCodeAt(j) !== 92) return nl;
     i = nl + 1;
   }
+}
+
+/** Whether the directive whose `#` is at `hash` is `#pragma`. */
+function isPragma(text: string, hash: number): boolean {
+  let i = hash + 1;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  return text.startsWith("pragma", i) && !isIdentPart(text.charCodeAt(i + 6));
 }
 
 function onlyBlanksBefore(text: string, offset: number): boolean {
@@ -487,9 +524,9 @@ function treeHasError(state: FileState, node: Node): boolean {
  * header must end in the real `)` that closes its `(` (an ERROR inside the parentheses leaves the
  * body where it is) and have no ERROR of its own between the keyword and the body, except one
  * word between `if` and `(` (`if _GLIBCXX17_CONSTEXPR (c)`) and a macro defined empty in this
- * file before the body (`if (x)\n  emit foo();`, which GCC does not see either). The body must be no ERROR and
- * begin and end with real tokens, the last a `;` or `}`: a macro call without its `;`
- * (`LIST_FOREACH(p, head)`) is taken for a whole statement when it is really a loop header.
+ * file before the body (`if (x)\n  emit foo();`, which GCC does not see either). The body must
+ * be no ERROR and begin and end with real tokens, the last a `;` or `}`: a macro call without
+ * its `;` (`LIST_FOREACH(p, head)`) is taken for a whole statement when it is a loop header.
  */
 function soundGuard(text: string, stmt: Node, body: Node, emptyMacros: ReadonlyMap<string, MacroKind>): boolean {
   return soundHeader(text, stmt, body, emptyMacros) && soundBody(body);
@@ -507,7 +544,8 @@ function soundHeader(text: string, stmt: Node, body: Node, emptyMacros: Readonly
       // `if _GLIBCXX17_CONSTEXPR (c)`: one word before the condition can only be a macro for
       // `constexpr` (or nothing); before the body, only a macro this file defines as empty.
       const word = child.childCount === 1 && child.firstChild?.type === "identifier";
-      if (!(word && open < 0 && stmt.type === "if_statement") && emptyMacros.get(child.text) !== "object") return false;
+      const macroWord = word && open < 0 && stmt.type === "if_statement";
+      if (!macroWord && emptyMacros.get(child.text) !== "object") return false;
       continue;
     }
     if (child.type === "comment") continue;
@@ -587,7 +625,8 @@ function statementAt(stmt: Node, offset: number): Node | undefined {
 function message(guard: Guard, guardLine: number, bodyLine: number, nextLine: number, emptyBody: boolean): string {
   const head = `statement is indented as if it were guarded by the '${guard}' on line ${guardLine}, but it is not`;
   if (emptyBody) {
-    return `${head}: the '${guard}' has an empty body (the ';' on line ${bodyLine}), so this runs unconditionally; remove the stray ';' or fix the indentation`;
+    const why = `the '${guard}' has an empty body (the ';' on line ${bodyLine}), so this runs unconditionally`;
+    return `${head}: ${why}; remove the stray ';' or fix the indentation`;
   }
   const only = bodyLine === nextLine ? "the statement before it on this line" : `the statement on line ${bodyLine}`;
   return `${head}: without braces the '${guard}' guards only ${only}; add braces or fix the indentation`;
