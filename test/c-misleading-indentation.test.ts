@@ -127,8 +127,17 @@ describe(ID, () => {
   });
 
   it("runs on C++ range-for loops", async () => {
-    const text = ["int f(int (&v)[3]) {", "  int n = 0;", "  for (int x : v)", "    n += x;", "    n++;", "  return n;"];
-    expect(lines(await lint([...text, "}", ""].join("\n"), {}, "cpp"))).toEqual([5]);
+    const text = [
+      "int f(int (&v)[3]) {",
+      "  int n = 0;",
+      "  for (int x : v)",
+      "    n += x;",
+      "    n++;",
+      "  return n;",
+      "}",
+      "",
+    ];
+    expect(lines(await lint(text.join("\n"), {}, "cpp"))).toEqual([5]);
   });
 
   it("keeps per-file state per file (empty macros of one file do not leak into the next)", async () => {

@@ -1,7 +1,8 @@
 /**
  * Project facts (src/engine/project.ts): which scripts the scanned Dockerfiles run as their
  * entrypoint, and shell/entrypoint-without-exec on a script that only a Dockerfile reference makes
- * an entrypoint (the fixture harness lints one file at a time, without project facts).
+ * an entrypoint (the fixture harness lints one file at a time, without project facts). Also the
+ * shell model's tail positions, which that rule is built on.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -11,6 +12,9 @@ import { entrypointSources, normalizeDisplayPath, projectFacts, type ProjectFact
 import { selectRules } from "../src/engine/registry.js";
 import { entrypointTargets, parseDockerfile } from "../src/languages/dockerfile/index.js";
 import { applyFixes } from "../src/engine/fix.js";
+import { scriptRegion } from "../src/languages/hosts.js";
+import { regionInfo, shellTextCommands } from "../src/languages/shell/commands.js";
+import { TreeSitter } from "../src/languages/treesitter.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const RULE = "shell/entrypoint-without-exec";
@@ -135,5 +139,47 @@ describe("entrypointTargets: ENTRYPOINT + CMD is the argv", () => {
     expect(targets('FROM a\nENTRYPOINT tini --\nCMD ["/docker-entrypoint.sh"]\n')).toEqual(["tini"]);
     expect(targets('FROM a AS base\nCMD ["/entry.sh"]\nFROM base\nENTRYPOINT ["tini", "--"]\n')).toEqual(["tini"]);
     expect(targets('FROM a AS base\nENTRYPOINT ["tini", "--"]\nFROM base\nCMD ["/entry.sh"]\n')).toEqual(["tini", "/entry.sh"]);
+  });
+});
+
+describe("ShellCommand.tail (the commands that can end a script)", () => {
+  async function tails(text: string): Promise<string[]> {
+    const ts = new TreeSitter();
+    try {
+      const bash = await ts.grammar("bash");
+      const region = scriptRegion(text);
+      if (region.kind !== "shell") throw new Error("a script is shell text");
+      const tree = ts.parse(bash, text);
+      try {
+        return shellTextCommands(tree, region, regionInfo(region, 0), 0, new Map())
+          .filter((c) => c.tail)
+          .map((c) => `${c.name}${c.tail?.alone ? "" : " (in " + text.slice(c.tail?.start, c.tail?.end) + ")"}`);
+      } finally {
+        tree.delete();
+      }
+    } finally {
+      ts.dispose();
+    }
+  }
+
+  test("the last statement; through if/elif/else, case and { } the last of each branch", async () => {
+    expect(await tails("a\nb # done\n")).toEqual(["b"]);
+    expect(await tails("if a; b; then c; d\nelif e; then f\nelse g; fi\n# end\n")).toEqual(["d", "f", "g"]);
+    expect(await tails('case "$1" in x) a; b ;; y) c ;; esac\n')).toEqual(["b", "c"]);
+    expect(await tails("a\n{ b; c >/dev/null; }\n")).toEqual(["c"]);
+  });
+
+  test("every command of a list or pipeline, not alone", async () => {
+    expect(await tails("a && b || c\n")).toEqual(["a (in a && b || c)", "b (in a && b || c)", "c (in a && b || c)"]);
+    expect(await tails("a | b\n")).toEqual(["a (in a | b)", "b (in a | b)"]);
+    expect(await tails("cat <<EOF | b\nx\nEOF\n")).toEqual(["cat (in cat <<EOF | b\nx\nEOF)", "b (in cat <<EOF | b\nx\nEOF)"]);
+  });
+
+  test("not in loops, subshells, functions or substitutions, nor earlier statements", async () => {
+    expect(await tails("while a; do b; done\n")).toEqual([]);
+    expect(await tails("(a; b)\n")).toEqual([]);
+    expect(await tails("f() { a; }\n")).toEqual([]);
+    expect(await tails("echo $(a)\n")).toEqual(["echo"]);
+    expect(await tails("a\nif b; then c; fi\n")).toEqual(["c"]);
   });
 });

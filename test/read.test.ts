@@ -117,9 +117,9 @@ describe("readSource", () => {
   it("reports a permission error as unreadable", async () => {
     const p = write("locked.sh", "echo 1\n");
     // Tests run as root, which chmod 000 does not stop: fail the open itself, as Node.js would.
-    vi.spyOn(fs.promises, "open").mockRejectedValue(
-      Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: "EACCES", syscall: "open", path: p }),
-    );
+    vi.spyOn(fs, "openSync").mockImplementation(() => {
+      throw Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: "EACCES", syscall: "open", path: p });
+    });
     const notice = noticeOf(await readSource(p, "locked.sh"));
     expect(notice).toEqual({ file: "locked.sh", kind: "unreadable", message: "cannot read file: permission denied" });
     expectCleanMessage(notice);

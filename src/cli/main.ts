@@ -186,6 +186,8 @@ export function run(): void {
     (code) => {
       // Let Node exit once stdout has drained, so a piped report is never cut short.
       process.exitCode = code;
+      // For `npm run bench`: peak memory of the whole process (main thread and workers).
+      if (process.env.DEPLOYLINT_BENCH_RSS === "1") process.stderr.write(`deploylint-maxrss-kb: ${process.resourceUsage().maxRSS}\n`);
     },
     (e: unknown) => {
       if (e instanceof UsageError) process.stderr.write(`deploylint: ${e.message}\n`);

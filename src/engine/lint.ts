@@ -157,7 +157,7 @@ export class Linter {
         });
         failures.run(i, () => enabled.rule.check?.(ctx));
       });
-      if (listeners.size > 0) walk(tree, listeners, failures);
+      if (listeners.size > 0) this.dispatch(grammar, tree, listeners, failures);
       for (const q of queries) {
         failures.run(q.rule, () => {
           for (const m of this.ts.query(grammar, q.pattern).matches(tree.rootNode)) q.fn(m);
@@ -166,6 +166,22 @@ export class Linter {
       for (const e of ends) failures.run(e.rule, e.fn);
     } finally {
       tree.delete();
+    }
+  }
+
+  /**
+   * Calls `ctx.on(type)` listeners in document order. The walk runs inside tree-sitter: one query
+   * matching every listened-for type (compiled once per worker and type set) yields just those
+   * nodes, instead of a JS cursor visiting every node of the tree.
+   */
+  private dispatch(grammar: Grammar, tree: Tree, listeners: ReadonlyMap<string, Listener[]>, failures: Failures): void {
+    // A type the grammar lacks (a C++ node type in a C file) can never match: leave it out.
+    const types = [...listeners.keys()].filter((t) => grammar.language.idForNodeType(t, true) !== null).sort();
+    if (types.length === 0) return;
+    const query = this.ts.query(grammar, `[${types.map((t) => `(${t})`).join(" ")}] @node`);
+    for (const { node } of query.captures(tree.rootNode)) {
+      const list = listeners.get(node.type);
+      if (list) for (const l of list) failures.run(l.rule, () => l.fn(node));
     }
   }
 
@@ -330,26 +346,6 @@ export class Linter {
       });
     }
     return out;
-  }
-}
-
-/** One depth-first cursor walk over named nodes, dispatching by node type. */
-function walk(tree: Tree, listeners: ReadonlyMap<string, Listener[]>, failures: Failures): void {
-  const cursor = tree.walk();
-  try {
-    for (;;) {
-      const list = cursor.nodeIsNamed ? listeners.get(cursor.nodeType) : undefined;
-      if (list) {
-        const node = cursor.currentNode;
-        for (const l of list) failures.run(l.rule, () => l.fn(node));
-      }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return;
-      }
-    }
-  } finally {
-    cursor.delete();
   }
 }
 

@@ -2,7 +2,7 @@
  * Reading one file for linting: size check, I/O errors as notices, UTF-8 decoding.
  * Errors are values here: nothing in this module throws for a file it cannot read.
  */
-import fs, { constants, promises as fsp } from "node:fs";
+import fs, { constants } from "node:fs";
 import { decodeUtf8 } from "./source.js";
 import type { Notice } from "./types.js";
 
@@ -82,26 +82,39 @@ export async function readSource(
   displayPath: string,
   opts: { maxBytes?: number } = {},
 ): Promise<ReadResult> {
+  return readSourceSync(absPath, displayPath, opts);
+}
+
+/**
+ * The synchronous core of `readSource`. Linting reads thousands of small files one after another
+ * (in each worker thread): synchronous open/fstat/read/close is several times faster than the
+ * promise API's four round trips through libuv's thread pool, and nothing else waits meanwhile.
+ */
+export function readSourceSync(absPath: string, displayPath: string, opts: { maxBytes?: number } = {}): ReadResult {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  let handle: fsp.FileHandle;
+  let fd: number;
   try {
-    handle = await fsp.open(absPath, OPEN_FLAGS);
+    fd = fs.openSync(absPath, OPEN_FLAGS);
   } catch (error) {
     return { ok: false, notice: unreadable(displayPath, ioErrorPhrase(error)) };
   }
   let bytes: Buffer;
   try {
-    const stat = await handle.stat();
+    const stat = fs.fstatSync(fd);
     if (stat.isDirectory()) return { ok: false, notice: unreadable(displayPath, "is a directory") };
     if (!stat.isFile()) {
       return { ok: false, notice: { file: displayPath, kind: "skipped", message: "not a regular file; skipped" } };
     }
     if (stat.size > maxBytes) return { ok: false, notice: tooBig(displayPath, stat.size, maxBytes) };
-    bytes = await handle.readFile();
+    bytes = fs.readFileSync(fd);
   } catch (error) {
     return { ok: false, notice: unreadable(displayPath, ioErrorPhrase(error)) };
   } finally {
-    await handle.close().catch(() => undefined);
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // Nothing to do: the descriptor is gone either way.
+    }
   }
   // The file may have grown between the fstat and the read.
   if (bytes.length > maxBytes) return { ok: false, notice: tooBig(displayPath, bytes.length, maxBytes) };

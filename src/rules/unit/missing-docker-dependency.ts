@@ -24,7 +24,8 @@ function mentionsDocker(units: readonly string[]): boolean {
 
 /** `docker run`, `docker compose`, `docker-compose up`: how the message names the command. */
 function commandLabel(cmd: ShellCommand): string {
-  const sub = cmd.name === "docker" ? dockerInvocation(cmd)?.subcommand : cmd.args.find((a) => a.static && !a.value.startsWith("-"))?.value;
+  const first = cmd.args[0];
+  const sub = cmd.name === "docker" ? dockerInvocation(cmd)?.subcommand : first?.static && !first.value.startsWith("-") ? first.value : undefined;
   return sub === undefined ? cmd.name : `${cmd.name} ${sub}`;
 }
 
