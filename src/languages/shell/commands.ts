@@ -340,6 +340,13 @@ function opOf(list: Node): string | undefined {
 /** Whether `child` is (within) the condition of an if/elif/while rather than its body. */
 function isConditionOf(stmt: Node, child: Node): boolean {
   for (const c of stmt.childrenForFieldName("condition")) if (c && c.id === child.id) return true;
+  // tree-sitter-bash names no `condition` field on `elif_clause`: its condition is what stands
+  // before the `then` keyword.
+  if (stmt.type !== "elif_clause") return false;
+  for (const c of stmt.children) {
+    if (!c || c.type === "then") return false;
+    if (c.id === child.id) return true;
+  }
   return false;
 }
 
