@@ -1,6 +1,7 @@
 import { detectLanguage } from "../src/engine/detect.js";
 import { Linter, type LintResult } from "../src/engine/lint.js";
 import { selectRules } from "../src/engine/registry.js";
+import { unsuppressed } from "../src/engine/result.js";
 import type { LanguageId } from "../src/engine/types.js";
 
 /** Lints a string as if it were the file `path`, with the given rules (default: all). */
@@ -19,7 +20,9 @@ export async function lintString(
     sel.rules.map((r) => r.rule.id),
   );
   try {
-    return { ...(await linter.lint({ path, text, language: lang })), language: lang };
+    // As every output but SARIF: findings a directive suppressed are not reported.
+    const res = await linter.lint({ path, text, language: lang });
+    return { ...res, findings: unsuppressed(res.findings), language: lang };
   } finally {
     linter.dispose();
   }

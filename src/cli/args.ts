@@ -7,23 +7,41 @@ import { FORMATS, type FormatName } from "../formatters/index.js";
 export const USAGE = `Usage: deploylint [options] [paths...]
        deploylint explain RULE
        deploylint rules
+       deploylint lsp --stdio    (the language server; see docs/editors.md)
 
 Lints C/C++ for misleading indentation and deployment files (Dockerfiles, upstart jobs,
 systemd units, Makefiles, shell scripts) for the hazards that fail in production.
 
 Options:
-  -f, --format NAME         output format: ${FORMATS.join(", ")} (default: text)
+  -f, --format NAME         output format: ${FORMATS.join(", ")} (default: text, or
+                            github when GITHUB_ACTIONS=true)
   -o, --output-file FILE    write the report to FILE instead of standard output
       --quiet               report errors only
       --max-warnings N      exit 1 when there are more than N warnings
+      --fix                 apply every safe fix, re-lint (up to 10 passes) and report what
+                            remains; files are rewritten atomically, keeping mode, line
+                            endings and BOM
+      --fix-unsafe          like --fix, and also apply unsafe fixes (they may change behaviour)
+      --fix-dry-run         print the unified diff --fix (with --fix-unsafe: the unsafe set
+                            too) would make, then the findings that would remain; write nothing
+      --statistics          print a count of findings per rule instead of the findings
+                            ([*]: --fix fixes some, [-]: --fix-unsafe does); JSON with -f json
+      --cache               reuse the results of files unchanged since the last run (keyed by
+                            content, rule settings and version; not with --stdin)
+      --cache-location DIR  where --cache keeps cache.json (implies --cache; default
+                            node_modules/.cache/deploylint under --root)
       --rule RULE           run only this rule (repeatable, or comma-separated)
       --disable RULE        do not run this rule (repeatable, or comma-separated)
       --stdin               lint standard input
       --stdin-filename PATH the file name standard input stands for (decides the language)
   -j, --jobs N              worker threads (default: the number of cores; 1 lints in one thread)
       --max-file-size SIZE  skip files larger than SIZE (bytes, or with K/M suffix; default 5M)
-      --root DIR            the repository root that SARIF paths are relative to
-                            (default: the nearest directory above with a .git)
+      --root DIR            the repository root that SARIF and GitHub annotation paths
+                            are relative to (default: the nearest directory above with
+                            a .git; symlinks are resolved)
+      --sarif-include-suppressed
+                            with --format sarif: also report suppressed findings, marked
+                            with suppressions (GitHub code scanning ignores the mark)
       --color, --no-color   force colours on or off (default: on for a terminal, honours
                             NO_COLOR and FORCE_COLOR)
   -v, --version             print the version
@@ -37,6 +55,7 @@ export type Command =
   | { kind: "version" }
   | { kind: "explain"; rule: string }
   | { kind: "rules"; format: "text" | "json" }
+  | { kind: "lsp"; args: string[] }
   | { kind: "lint"; options: LintRequest };
 
 export interface LintRequest {
@@ -52,7 +71,15 @@ export interface LintRequest {
   maxBytes: number | undefined;
   jobs: number | undefined;
   root: string | undefined;
+  /** SARIF only: report suppressed findings too (with `suppressions`) instead of leaving them out. */
+  sarifIncludeSuppressed: boolean;
   color: boolean | undefined;
+  /** `--fix`, `--fix-unsafe`, `--fix-dry-run` as given (see fixRequestOf in fix-output.ts). */
+  fix: { fix: boolean; unsafe: boolean; dryRun: boolean };
+  /** `--statistics`: a count per rule replaces the report. */
+  statistics: boolean;
+  /** `--cache` (or `--cache-location`): undefined when off; `dir` undefined for the default place. */
+  cache: { dir: string | undefined } | undefined;
 }
 
 export type Parsed = { ok: true; command: Command } | { ok: false; message: string };
@@ -62,6 +89,12 @@ const OPTIONS = {
   "output-file": { type: "string", short: "o" },
   quiet: { type: "boolean" },
   "max-warnings": { type: "string" },
+  fix: { type: "boolean" },
+  "fix-unsafe": { type: "boolean" },
+  "fix-dry-run": { type: "boolean" },
+  statistics: { type: "boolean" },
+  cache: { type: "boolean" },
+  "cache-location": { type: "string" },
   rule: { type: "string", multiple: true },
   disable: { type: "string", multiple: true },
   stdin: { type: "boolean" },
@@ -69,6 +102,7 @@ const OPTIONS = {
   "max-file-size": { type: "string" },
   jobs: { type: "string", short: "j" },
   root: { type: "string" },
+  "sarif-include-suppressed": { type: "boolean" },
   color: { type: "boolean" },
   "no-color": { type: "boolean" },
   version: { type: "boolean", short: "v" },
@@ -76,6 +110,8 @@ const OPTIONS = {
 } as const;
 
 export function parseCommandLine(argv: readonly string[]): Parsed {
+  // The language server takes its own arguments (`--stdio`), checked by src/lsp.
+  if (argv[0] === "lsp") return { ok: true, command: { kind: "lsp", args: argv.slice(1) } };
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -117,6 +153,12 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (v.stdin && positionals.length > 0) return { ok: false, message: "--stdin lints standard input: give no paths with it" };
   if (v.stdin && !v["stdin-filename"]) return { ok: false, message: "--stdin needs --stdin-filename PATH (the name decides the language)" };
   if (!v.stdin && v["stdin-filename"]) return { ok: false, message: "--stdin-filename goes with --stdin" };
+  if (v["sarif-include-suppressed"] && v.format !== "sarif") return { ok: false, message: "--sarif-include-suppressed goes with --format sarif" };
+  const anyFix = v.fix || v["fix-unsafe"] || v["fix-dry-run"];
+  if (v.stdin && anyFix) return { ok: false, message: "--fix, --fix-unsafe and --fix-dry-run work on files, not --stdin (editors: the language server offers each fix)" };
+  if (v.statistics && v.format !== undefined && v.format !== "text" && v.format !== "json") {
+    return { ok: false, message: "--statistics prints a table, or JSON with --format json; not " + v.format };
+  }
   if (v.color && v["no-color"]) return { ok: false, message: "--color and --no-color contradict each other" };
   return {
     ok: true,
@@ -135,7 +177,11 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
         maxBytes,
         jobs,
         root: v.root,
+        sarifIncludeSuppressed: v["sarif-include-suppressed"] ?? false,
         color: v.color ? true : v["no-color"] ? false : undefined,
+        fix: { fix: v.fix ?? false, unsafe: v["fix-unsafe"] ?? false, dryRun: v["fix-dry-run"] ?? false },
+        statistics: v.statistics ?? false,
+        cache: v.cache || v["cache-location"] !== undefined ? { dir: v["cache-location"] } : undefined,
       },
     },
   };

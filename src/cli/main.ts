@@ -8,11 +8,14 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_MAX_BYTES } from "../engine/read.js";
 import { Linter } from "../engine/lint.js";
 import { allRules, findRule, selectRules } from "../engine/registry.js";
+import { unsuppressed, withoutSuppressed, withRealPaths } from "../engine/result.js";
 import { lintPaths, lintText } from "../engine/run.js";
 import type { RunResult } from "../engine/types.js";
 import { renderRuleMarkdown, fixLabel } from "../docs/render.js";
-import { DEFAULT_DOCS_BASE_URL, format, INFORMATION_URI, type FormatName } from "../formatters/index.js";
+import { DEFAULT_DOCS_BASE_URL, defaultFormat, format, INFORMATION_URI, type FormatName } from "../formatters/index.js";
+import { formatStatisticsJson, formatStatisticsText } from "../formatters/statistics.js";
 import { decideColor, parseCommandLine, USAGE, type LintRequest } from "./args.js";
+import { dryRunDiff, fixFailures, fixRequestOf, fixSummaryLine } from "./fix-output.js";
 
 export const EXIT = { clean: 0, findings: 1, failure: 2 } as const;
 
@@ -61,6 +64,19 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     case "lint":
       return runLint(cmd.options, io);
+    case "lsp": {
+      // Loaded on demand: linting from the command line never loads the protocol library.
+      const lsp = await import("../lsp/main.js");
+      const problem = lsp.checkLspArgs(cmd.args);
+      if (problem !== undefined) {
+        const help = problem.startsWith("Usage");
+        (help ? io.stdout : io.stderr)(`${problem}\n`);
+        return help ? EXIT.clean : EXIT.failure;
+      }
+      lsp.startStdioServer();
+      // The server runs until the client sends `exit` (the protocol library ends the process).
+      return new Promise<number>(() => {});
+    }
   }
 }
 
@@ -72,6 +88,8 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
   const root = req.root ? path.resolve(cwd, req.root) : findRepoRoot(cwd);
   let result: RunResult;
   let unreadable = false;
+  const fix = fixRequestOf(req.fix, root);
+  let fixes: Awaited<ReturnType<typeof lintPaths>>["fixes"] = [];
   if (req.stdin) {
     const file = (req.stdinFilename as string).split(path.sep).join("/");
     const text = (await io.readStdin()).replace(/^\uFEFF/, "");
@@ -96,6 +114,8 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
       selection: { only: req.only, disable: req.disable },
       maxBytes: req.maxBytes ?? DEFAULT_MAX_BYTES,
       jobs: req.jobs ?? availableParallelism(),
+      ...(fix ? { fix } : {}),
+      ...(req.cache ? { cache: { version: packageVersion(), ...(req.cache.dir ? { dir: path.resolve(cwd, req.cache.dir) } : {}) } } : {}),
     });
     if (out.missing.length > 0) {
       for (const m of out.missing) io.stderr(`deploylint: ${m.message}: ${m.path}\n`);
@@ -103,18 +123,29 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
     }
     result = out.result;
     unreadable = out.unreadableArguments.length > 0;
+    fixes = out.fixes;
   }
+  const name: FormatName = req.format ?? defaultFormat(io.env);
+  // The engine keeps suppressed findings, marked: only SARIF reports them, and only when asked to.
+  if (!(name === "sarif" && req.sarifIncludeSuppressed)) result = withoutSuppressed(result);
   if (req.quiet) result = { ...result, findings: result.findings.filter((f) => f.severity === "error") };
-  const name: FormatName = req.format ?? "text";
+  result = withRealPaths(result);
   const color = req.outputFile === undefined && decideColor(req.color, io.env, io.isTTY);
-  const report = format(name, result, allRules(), {
-    color,
-    version: packageVersion(),
-    informationUri: INFORMATION_URI,
-    docsBaseUrl: DEFAULT_DOCS_BASE_URL,
-  });
-  // The text report lists notices itself; for machine formats people still need to see them.
-  if (name !== "text") for (const n of result.notices) io.stderr(`deploylint: ${n.file}: ${n.message}\n`);
+  // --statistics replaces the report (a table, or JSON with -f json), as Ruff's does.
+  const report = req.statistics
+    ? (req.format === "json" ? formatStatisticsJson : formatStatisticsText)(result.findings)
+    : format(name, result, allRules(), {
+        color,
+        version: packageVersion(),
+        informationUri: INFORMATION_URI,
+        docsBaseUrl: DEFAULT_DOCS_BASE_URL,
+      });
+  // --fix-dry-run: the diff comes first, on standard output unless a machine-readable report goes there.
+  const machineOnStdout = req.outputFile === undefined && (req.statistics ? req.format === "json" : name !== "text");
+  if (fix?.dryRun) (machineOnStdout ? io.stderr : io.stdout)(dryRunDiff(fixes));
+  // The text report lists notices itself, as do GitHub annotations on standard output; for the
+  // other machine formats people still need to see them.
+  if (name !== "text" && !(name === "github" && req.outputFile === undefined)) for (const n of result.notices) io.stderr(`deploylint: ${n.file}: ${n.message}\n`);
   if (req.outputFile !== undefined) {
     try {
       writeFileSync(path.resolve(cwd, req.outputFile), report);
@@ -124,8 +155,12 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
   } else {
     io.stdout(report);
   }
-  const errors = result.findings.filter((f) => f.severity === "error").length;
-  const warnings = result.findings.filter((f) => f.severity === "warning").length;
+  const fixLine = fix ? fixSummaryLine(fixes, fix.dryRun) : undefined;
+  if (fixLine) io.stderr(fixLine);
+  if (fixFailures(fixes).length > 0) return EXIT.failure;
+  const counted = unsuppressed(result.findings);
+  const errors = counted.filter((f) => f.severity === "error").length;
+  const warnings = counted.filter((f) => f.severity === "warning").length;
   if (unreadable || result.notices.some((n) => n.kind === "internal-error")) return EXIT.failure;
   if (errors > 0) return EXIT.findings;
   if (req.maxWarnings !== undefined && warnings > req.maxWarnings) {

@@ -1,6 +1,8 @@
 /**
  * Applying fixes: pure text edits in host offsets. Fixes never overlap: a fix whose edits touch
  * the span of an earlier-chosen fix is left for the next pass (ESLint's and Ruff's approach).
+ * Rules write line breaks in inserted text as `\n`; applying an edit writes them in the style of
+ * the line it lands on (`\r\n` in a CRLF file), so a fix never mixes line endings.
  */
 import type { Applicability, Edit, Finding } from "./types.js";
 
@@ -22,9 +24,35 @@ function fixSpan(edits: readonly Edit[]): [number, number] {
   return [lo, hi];
 }
 
-/** Whether a finding's fix may be applied under this mode (`safe` only, or also `unsafe`). */
+/**
+ * Whether a finding's fix may be applied under this mode (`safe` only, or also `unsafe`). A
+ * suppressed finding's fix never is: the directive says to leave that code alone.
+ */
 export function eligible(f: Finding, mode: Applicability): boolean {
-  return f.fix !== undefined && f.fix.edits.length > 0 && (mode === "unsafe" || f.fix.applicability === "safe");
+  return (
+    f.fix !== undefined &&
+    f.suppressed === undefined &&
+    f.fix.edits.length > 0 &&
+    (mode === "unsafe" || f.fix.applicability === "safe")
+  );
+}
+
+/**
+ * The line break of the line `offset` is on: its own (the next `\n`), or for a last line without
+ * one the break before it; `\n` in a file without line breaks.
+ */
+export function lineBreakAt(text: string, offset: number): "\n" | "\r\n" {
+  let nl = text.indexOf("\n", offset);
+  if (nl === -1) nl = text.lastIndexOf("\n", offset - 1);
+  return nl > 0 && text.charCodeAt(nl - 1) === 13 ? "\r\n" : "\n";
+}
+
+/** An edit whose inserted line breaks follow the style of the line it lands on. */
+export function matchLineEndings(text: string, edit: Edit): Edit {
+  if (!edit.text.includes("\n")) return edit;
+  const br = lineBreakAt(text, edit.start);
+  const adapted = edit.text.replace(/\r?\n/g, br);
+  return adapted === edit.text ? edit : { ...edit, text: adapted };
 }
 
 export function applyFixes(text: string, findings: readonly Finding[], mode: Applicability): AppliedFixes {
@@ -43,7 +71,10 @@ export function applyFixes(text: string, findings: readonly Finding[], mode: App
     }
     chosen.push(c);
   }
-  const edits = chosen.flatMap((c) => c.edits).sort((a, b) => b.start - a.start || b.end - a.end);
+  const edits = chosen
+    .flatMap((c) => c.edits)
+    .map((e) => matchLineEndings(text, e))
+    .sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return { text: out, applied: chosen.length, deferred };

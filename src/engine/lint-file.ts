@@ -2,6 +2,7 @@
  * One file on disk: read → confirm the language → lint. Shared by the in-process path and the
  * worker threads, so both behave the same to the byte.
  */
+import { fixFile, type FixRequest, type FixSummary } from "./autofix.js";
 import { confirmLanguage } from "./detect.js";
 import type { Linter } from "./lint.js";
 import type { ProjectFacts } from "./project.js";
@@ -13,6 +14,8 @@ export interface FileTask {
   absPath: string;
   language: LanguageId;
   explicit: boolean;
+  /** The file as already read (the cache reads and hashes it first): linted as is, not read again. */
+  preread?: Awaited<ReturnType<typeof readSource>>;
 }
 
 export interface FileOutcome {
@@ -24,6 +27,8 @@ export interface FileOutcome {
   text?: string;
   /** A file named on the command line that could not be read. */
   unreadableArgument: boolean;
+  /** `--fix`/`--fix-dry-run`: what fixing did (present when the file had an eligible fix). */
+  fix?: FixSummary;
 }
 
 export async function lintFileOnDisk(
@@ -32,8 +37,9 @@ export async function lintFileOnDisk(
   maxBytes: number,
   project: ProjectFacts | undefined,
   preread?: Awaited<ReturnType<typeof readSource>>,
+  fix?: FixRequest,
 ): Promise<FileOutcome> {
-  const read = preread ?? (await readSource(task.absPath, task.path, { maxBytes }));
+  const read = preread ?? task.preread ?? (await readSource(task.absPath, task.path, { maxBytes }));
   if (!read.ok) {
     return {
       linted: false,
@@ -46,12 +52,18 @@ export async function lintFileOnDisk(
     return { linted: false, findings: [], notices: [], unreadableArgument: false };
   }
   const res = await lintSafely(linter, task.path, read.text, task.language, project);
+  // Fixing re-lints with this same Linter (the file's own rules and options) in this same thread.
+  const lint = (text: string) => lintSafely(linter, task.path, text, task.language, project);
+  const input = { path: task.path, absPath: task.absPath, text: read.text, bom: read.bom, first: res };
+  const fixed = fix ? await fixFile(input, lint, fix) : undefined;
+  const out = fixed ?? { ...res, text: read.text };
   return {
     linted: true,
-    findings: res.findings,
-    notices: res.notices,
-    ...(res.findings.length > 0 ? { text: read.text } : {}),
+    findings: out.findings,
+    notices: out.notices,
+    ...(out.findings.length > 0 ? { text: out.text } : {}),
     unreadableArgument: false,
+    ...(fixed ? { fix: fixed.fix } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ import { NO_PROJECT_FACTS, type ProjectFacts } from "./project.js";
 import type { FixDescriptor, OptionValues, ReportDescriptor, Rule, RuleContext, Target } from "./rule.js";
 import { SourceText } from "./source.js";
 import { matchSuppressions, parseDirectives, useKey, type Directive } from "./suppressions.js";
-import type { Finding, Fix, LanguageId, Notice, Range, Severity } from "./types.js";
+import type { Finding, Fix, LanguageId, Notice, Range, Severity, Suppression } from "./types.js";
 
 export const UNUSED_SUPPRESSION = "deploylint/unused-suppression";
 
@@ -37,6 +37,7 @@ export interface LintInput {
 }
 
 export interface LintResult {
+  /** Sorted; findings an in-source directive covers are kept, with `suppressed` set: callers drop them. */
   findings: Finding[];
   notices: Notice[];
 }
@@ -293,6 +294,11 @@ export class Linter {
     };
   }
 
+  /**
+   * Marks each finding a directive covers as `suppressed` (it is kept: SARIF can report it with
+   * `suppressions`; every other output drops it, see `unsuppressed` in result.ts), then adds the
+   * `deploylint/unused-suppression` findings.
+   */
   private applySuppressions(input: LintInput, source: SourceText, raws: Raw[]): Finding[] {
     const directives = parseDirectives(source, LANGUAGES[input.language].comments);
     if (directives.length === 0) return raws.map((r) => r.finding);
@@ -300,9 +306,12 @@ export class Linter {
       raws.map((r) => ({ ruleId: r.finding.ruleId, lines: r.lines })),
       directives,
     );
-    const out: Finding[] = [];
-    raws.forEach((r, i) => {
-      if (!by[i]) out.push(r.finding);
+    const out: Finding[] = raws.map((r, i) => {
+      const d = by[i]?.directive;
+      if (!d) return r.finding;
+      const suppressed: Suppression = { kind: "inSource", line: d.line };
+      if (d.justification !== undefined) suppressed.justification = d.justification;
+      return { ...r.finding, suppressed };
     });
     const unused = this.rules.find((r) => r.rule.id === UNUSED_SUPPRESSION);
     if (unused) out.push(...this.unusedDirectives(input, source, directives, used, unused.severity));

@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { FixRequest } from "./autofix.js";
 import type { FileOutcome, FileTask } from "./lint-file.js";
 import type { ProjectFacts } from "./project.js";
 import type { RuleSelection } from "./registry.js";
@@ -13,6 +14,8 @@ import type { RuleSelection } from "./registry.js";
 export interface WorkerInit {
   selection: RuleSelection;
   maxBytes: number;
+  /** `--fix`/`--fix-dry-run`: each worker fixes, re-lints and writes the files it lints. */
+  fix?: FixRequest;
 }
 
 export interface BatchRequest {

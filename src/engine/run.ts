@@ -3,6 +3,8 @@
  * I/O boundary; `Linter.lint` below it works on strings only.
  */
 import path from "node:path";
+import type { FixRequest, FixSummary } from "./autofix.js";
+import { defaultCacheDir, LintCache, rulesKey } from "./cache.js";
 import { detectLanguage } from "./detect.js";
 import { discover } from "./discovery.js";
 import { compareFindings, Linter } from "./lint.js";
@@ -21,6 +23,10 @@ export interface RunOptions {
   maxBytes: number;
   /** Worker threads; 1 lints in this thread. */
   jobs: number;
+  /** `--fix`, `--fix-unsafe`, `--fix-dry-run` (see autofix.ts). */
+  fix?: FixRequest;
+  /** `--cache`: deploylint's version (part of every key) and the directory (default under `root`). See cache.ts. */
+  cache?: { version: string; dir?: string };
 }
 
 export interface RunOutcome {
@@ -29,6 +35,10 @@ export interface RunOutcome {
   missing: { path: string; message: string }[];
   /** Files named on the command line that could not be read (the run went on; the exit status says so). */
   unreadableArguments: string[];
+  /** What `--fix`/`--fix-dry-run` did, per file that had an applicable fix, in run order. */
+  fixes: { file: string; summary: FixSummary }[];
+  /** Files whose outcome came from `--cache` (not parsed). */
+  cached: number;
 }
 
 /**
@@ -48,14 +58,18 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   const tasks: FileTask[] = [];
   const script = options.jobs > 1 ? workerScript() : undefined;
   let pool: WorkerPool | undefined;
+  const init = { selection: options.selection, maxBytes: options.maxBytes, ...(options.fix ? { fix: options.fix } : {}) };
+  // With a cache, files are looked up once the project facts are known: nothing is streamed.
+  const cache = options.cache ? LintCache.load(options.cache.dir ?? defaultCacheDir(options.root), options.cache.version) : undefined;
+  const cachedOutcomes = new Map<number, FileOutcome>();
   try {
     for await (const ev of discover([...paths], { cwd: options.cwd })) {
       if (ev.kind === "notice") discoveryNotices.push(ev.notice);
       else if (ev.kind === "missing") missing.push({ path: ev.path, message: ev.message });
       else {
         const index = tasks.push({ path: ev.path, absPath: ev.absPath, language: ev.language, explicit: ev.explicit }) - 1;
-        if (!pool && script && tasks.length >= PARALLEL_THRESHOLD) {
-          pool = new WorkerPool(script, options.jobs, { selection: options.selection, maxBytes: options.maxBytes });
+        if (!pool && script && !cache && tasks.length >= PARALLEL_THRESHOLD) {
+          pool = new WorkerPool(script, options.jobs, init);
           // Streaming: what discovery found so far that needs no tree-wide facts starts now.
           tasks.forEach((t, i) => {
             if (STANDALONE.has(t.language)) pool?.submit(i, t);
@@ -65,7 +79,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         }
       }
     }
-    if (missing.length > 0) return { result: emptyResult(options), missing, unreadableArguments: [] };
+    if (missing.length > 0) return { result: emptyResult(options), missing, unreadableArguments: [], fixes: [], cached: 0 };
     // Dockerfiles first: which scripts they start as entrypoints is a fact the shell rules use.
     const dockerfiles = new Map<number, Awaited<ReturnType<typeof readSource>>>();
     for (const [i, t] of tasks.entries()) {
@@ -74,10 +88,18 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
     const project = projectFacts(
       [...dockerfiles].flatMap(([i, r]) => (r.ok ? [{ path: (tasks[i] as FileTask).path, text: r.text }] : [])),
     );
+    if (cache) {
+      const ctx = { configKey: rulesKey(selected.rules), project, maxBytes: options.maxBytes, ...(options.fix ? { fix: options.fix } : {}) };
+      tasks.forEach((t, i) => {
+        const hit = cache.lookup(t, { ...ctx, preread: dockerfiles.get(i) });
+        if (hit) cachedOutcomes.set(i, hit);
+      });
+      if (script && tasks.length - cachedOutcomes.size >= PARALLEL_THRESHOLD) pool = new WorkerPool(script, options.jobs, init);
+    }
     let outcomes: Map<number, FileOutcome>;
     if (pool) {
       tasks.forEach((t, i) => {
-        if (!STANDALONE.has(t.language)) pool?.submit(i, t, project);
+        if (!cachedOutcomes.has(i) && (cache || !STANDALONE.has(t.language))) pool?.submit(i, t, project);
       });
       outcomes = await pool.drain();
     } else {
@@ -85,13 +107,24 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
       const linter = new Linter(selected.rules, allRules().map((r) => r.id));
       try {
         for (const [i, t] of tasks.entries()) {
-          outcomes.set(i, await lintFileOnDisk(linter, t, options.maxBytes, project, dockerfiles.get(i)));
+          if (cachedOutcomes.has(i)) continue;
+          outcomes.set(i, await lintFileOnDisk(linter, t, options.maxBytes, project, dockerfiles.get(i), options.fix));
         }
       } finally {
         linter.dispose();
       }
     }
-    return merge(options, tasks, outcomes, discoveryNotices, missing);
+    if (cache) {
+      tasks.forEach((t, i) => {
+        const o = outcomes.get(i);
+        if (o) cache.store(t, o);
+      });
+      for (const [i, o] of cachedOutcomes) outcomes.set(i, o);
+      const failed = cache.save();
+      if (failed) discoveryNotices.push({ file: displayPath(options.cwd, cache.file), kind: "skipped", message: failed });
+    }
+    const out = merge(options, tasks, outcomes, discoveryNotices, missing);
+    return { ...out, cached: cache?.hits ?? 0 };
   } finally {
     await pool?.close();
   }
@@ -113,6 +146,7 @@ function merge(
   const notices: Notice[] = [...discoveryNotices];
   const sources = new Map<string, string>();
   const unreadableArguments: string[] = [];
+  const fixes: RunOutcome["fixes"] = [];
   let filesLinted = 0;
   tasks.forEach((t, i) => {
     const o = outcomes.get(i);
@@ -122,12 +156,15 @@ function merge(
     notices.push(...o.notices);
     findings.push(...o.findings);
     if (o.text !== undefined) sources.set(t.path, o.text);
+    if (o.fix) fixes.push({ file: t.path, summary: o.fix });
   });
   findings.sort(compareFindings);
   return {
     result: { findings, notices, filesLinted, cwd: options.cwd, root: options.root, sources },
     missing,
     unreadableArguments,
+    fixes,
+    cached: 0,
   };
 }
 

@@ -64,7 +64,10 @@ export interface Finding {
   range: Range;
   related: RelatedLocation[];
   fix?: Fix;
-  /** Set when an in-source directive suppressed the finding; such findings are normally dropped. */
+  /**
+   * Set when an in-source directive suppressed the finding. The engine keeps such findings; the
+   * CLI drops them from every output except SARIF with `--sarif-include-suppressed`.
+   */
   suppressed?: Suppression;
 }
 
@@ -86,15 +89,20 @@ export interface FileResult {
 
 /** What a whole run produced: the input of every formatter. */
 export interface RunResult {
-  /** Findings of all files, sorted by (file, offset, rule id). Suppressed ones are left out unless asked for. */
+  /** Findings of all files, sorted by (file, offset, rule id). Suppressed ones are kept, marked; the CLI drops them before formatting unless asked for. */
   findings: Finding[];
   notices: Notice[];
   /** How many files were linted (not counting skipped ones). */
   filesLinted: number;
   /** Absolute directory that `Finding.file` paths are relative to (the working directory). */
   cwd: string;
-  /** Absolute directory that SARIF URIs are relative to (the repository root). */
+  /** Absolute directory that SARIF URIs and GitHub annotation paths are relative to (the repository root). */
   root: string;
+  /**
+   * The absolute path of files, by `Finding.file`/`Notice.file`, with symlinks resolved (as is
+   * `root` then). Where a file is missing, `path.resolve(cwd, file)` stands for it.
+   */
+  realPaths?: ReadonlyMap<string, string>;
   /** The text of every file that has a finding, by `Finding.file`: for code frames and SARIF hashes. */
   sources: ReadonlyMap<string, string>;
 }

@@ -17,7 +17,7 @@ function start(port: NonNullable<typeof parentPort>, init: WorkerInit): void {
   );
   port.on("message", async (req: BatchRequest) => {
     const outcomes = [];
-    for (const task of req.tasks) outcomes.push(await lintFileOnDisk(linter, task, init.maxBytes, req.project));
+    for (const task of req.tasks) outcomes.push(await lintFileOnDisk(linter, task, init.maxBytes, req.project, undefined, init.fix));
     const res: BatchResponse = { batch: req.batch, outcomes };
     port.postMessage(res);
   });

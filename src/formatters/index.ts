@@ -5,13 +5,22 @@
  */
 import type { RuleMeta } from "../engine/rule.js";
 import type { RunResult } from "../engine/types.js";
+import { formatGithub } from "./github.js";
 import { formatJson } from "./json.js";
 import { formatSarif } from "./sarif.js";
 import { formatText } from "./text.js";
 
-export const FORMATS = ["text", "json", "sarif"] as const;
+export const FORMATS = ["text", "json", "sarif", "github"] as const;
 export type FormatName = (typeof FORMATS)[number];
 export const DEFAULT_FORMAT: FormatName = "text";
+
+/**
+ * The format when none is asked for: `github` (workflow-command annotations) inside GitHub
+ * Actions, which sets `GITHUB_ACTIONS=true` for every step; `text` everywhere else.
+ */
+export function defaultFormat(env: Readonly<Record<string, string | undefined>>): FormatName {
+  return env.GITHUB_ACTIONS === "true" ? "github" : DEFAULT_FORMAT;
+}
 
 /** The project's home page: SARIF `tool.driver.informationUri`. */
 export const INFORMATION_URI = "https://github.com/deploylint/deploylint";
@@ -37,6 +46,7 @@ const FORMATTERS: Readonly<Record<FormatName, Formatter>> = {
   text: formatText,
   json: formatJson,
   sarif: formatSarif,
+  github: formatGithub,
 };
 
 export function isFormatName(name: string): name is FormatName {
@@ -53,5 +63,5 @@ export function ruleDocsUrl(docsBaseUrl: string, ruleId: string): string {
   return `${base}${ruleId}.md`;
 }
 
-export { formatJson, formatSarif, formatText };
+export { formatGithub, formatJson, formatSarif, formatText };
 export { hashLines } from "./fingerprint.js";

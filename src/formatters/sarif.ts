@@ -10,17 +10,20 @@
  * - `partialFingerprints.primaryLocationLineHash` is computed as github/codeql-action computes it
  *   (see fingerprint.ts), so the upload action keeps ours without complaint.
  * - Notices become `invocations[0].toolExecutionNotifications`; an internal error makes
- *   `executionSuccessful` false. Suppressed findings carry `suppressions`; fixes become `fixes`.
+ *   `executionSuccessful` false. Suppressed findings carry `suppressions` (the CLI passes them
+ *   only with `--sarif-include-suppressed`: GitHub ignores `suppressions` and would open alerts
+ *   for them); fixes become `fixes`.
+ * - Symlinks: with `RunResult.realPaths` (and a real `root`), URIs are made from real paths.
  *
  * The output validates against the OASIS schema (test/formatters.test.ts checks it).
  */
-import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { renderRuleMarkdown } from "../docs/render.js";
 import type { Example, RuleMeta } from "../engine/rule.js";
 import type { Finding, Fix, Notice, Range, RunResult, Severity, Suppression } from "../engine/types.js";
 import { hashLines } from "./fingerprint.js";
 import { ruleDocsUrl, type FormatOptions } from "./index.js";
+import { rootRelative } from "./paths.js";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 export const SRCROOT = "%SRCROOT%";
@@ -310,14 +313,16 @@ export function directoryUri(dir: string): string {
 /**
  * Where a file (as named in a finding: relative to `cwd`) is, for SARIF: relative to the root
  * under `%SRCROOT%`, each segment percent-encoded; or an absolute `file:` URI when it is outside.
+ * `real` is the file's absolute path with symlinks resolved, when the run knows it.
  */
-export function artifactLocation(file: string, cwd: string, root: string): SarifArtifactLocation {
-  const absolute = path.resolve(cwd, file);
-  const relative = path.relative(root, absolute);
-  if (relative === "" || relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-    return { uri: pathToFileURL(absolute).href };
-  }
-  return { uri: relative.split(path.sep).map(encodeURIComponent).join("/"), uriBaseId: SRCROOT };
+export function artifactLocation(file: string, cwd: string, root: string, real?: string): SarifArtifactLocation {
+  const { absolute, relative } = rootRelative(file, cwd, root, real);
+  if (relative === undefined) return { uri: pathToFileURL(absolute).href };
+  return { uri: relative.split("/").map(encodeURIComponent).join("/"), uriBaseId: SRCROOT };
+}
+
+function runArtifactLocation(run: RunResult, file: string): SarifArtifactLocation {
+  return artifactLocation(file, run.cwd, run.root, run.realPaths?.get(file));
 }
 
 function region(range: Range): SarifRegion {
@@ -338,7 +343,7 @@ function sarifResult(
   ruleIndex: ReadonlyMap<string, number>,
   lineHashes: readonly string[] | undefined,
 ): SarifResult {
-  const artifact = artifactLocation(finding.file, run.cwd, run.root);
+  const artifact = runArtifactLocation(run, finding.file);
   const index = ruleIndex.get(finding.ruleId);
   const out: SarifResult = {
     ruleId: finding.ruleId,
@@ -409,7 +414,7 @@ function notification(n: Notice, run: RunResult, ruleIndex: ReadonlyMap<string, 
     message: { text: n.message },
     descriptor: descriptorReference(n.kind, NOTIFICATION_DESCRIPTORS.findIndex((d) => d.id === n.kind)),
   };
-  if (n.file !== "") out.locations = [{ physicalLocation: { artifactLocation: artifactLocation(n.file, run.cwd, run.root) } }];
+  if (n.file !== "") out.locations = [{ physicalLocation: { artifactLocation: runArtifactLocation(run, n.file) } }];
   if (n.ruleId !== undefined) out.associatedRule = descriptorReference(n.ruleId, ruleIndex.get(n.ruleId));
   return out;
 }

@@ -68,7 +68,7 @@ const CONTAINERS = new Set([
 export default defineRule<Options>({
   id: "c/misleading-indentation",
   languages: ["c", "cpp"],
-  severity: "warning",
+  severity: "error",
   fix: "never",
   tags: ["correctness", "security", "readability"],
   precision: "high",
