@@ -282,9 +282,30 @@ describe("the built bin", () => {
     const ver = execFileSync(process.execPath, [BIN, "--version"], { encoding: "utf8" });
     expect(ver).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
-  it("lints the shipped examples and reports goto fail at the second goto", () => {
+  it("lints the shipped examples: every rule shows on the example deployment, in JSON and SARIF", () => {
     const r = spawnSync(process.execPath, [BIN, "-f", "json", "examples/"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout) as { file: string; line: number; ruleId: string }[];
-    expect(out).toContainEqual(expect.objectContaining({ file: "examples/src/sslKeyExchange.c", line: 41, ruleId: "c/misleading-indentation" }));
+    expect(out.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual([
+      "examples/Makefile:21 docker/run-missing-rm",
+      "examples/Makefile:21 docker/run-name-unguarded",
+      "examples/deploy/Dockerfile:3 dockerfile/no-test-step",
+      "examples/deploy/antisocial-worker.service:9 docker/guard-not-fault-tolerant",
+      "examples/deploy/antisocial-worker.service:9 unit/missing-docker-dependency",
+      "examples/deploy/antisocial-worker.service:11 docker/secret-in-env-flag",
+      "examples/deploy/antisocial.conf:11 docker/guard-not-fault-tolerant",
+      "examples/deploy/antisocial.conf:11 unit/missing-docker-dependency",
+      "examples/deploy/deploy.sh:16 docker/run-missing-rm",
+      "examples/deploy/docker-postfix.service:11 docker/detached-under-supervisor",
+      "examples/deploy/docker-postfix.service:11 docker/restart-under-supervisor",
+      "examples/deploy/docker-run.sh:31 shell/entrypoint-without-exec",
+      "examples/deploy/redis.conf:10 docker/run-name-unguarded",
+      "examples/src/sslKeyExchange.c:41 c/misleading-indentation",
+    ]);
+    const sarif = spawnSync(process.execPath, [BIN, "-f", "sarif", "examples/"], { cwd: ROOT, encoding: "utf8" });
+    const results = JSON.parse(sarif.stdout).runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+    expect(results.map((x) => `${x.locations[0]?.physicalLocation.artifactLocation.uri}:${x.locations[0]?.physicalLocation.region.startLine} ${x.ruleId}`)).toEqual(
+      out.map((f) => `${f.file}:${f.line} ${f.ruleId}`),
+    );
   });
 });

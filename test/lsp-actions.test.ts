@@ -4,7 +4,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { detectLanguage } from "../src/engine/detect.js";
+import { Linter } from "../src/engine/lint.js";
+import { selectRules } from "../src/engine/registry.js";
 import { UNUSED_SUPPRESSION } from "../src/engine/lint.js";
 import { unsuppressed } from "../src/engine/result.js";
 import { allRules } from "../src/engine/registry.js";
@@ -13,9 +16,19 @@ import { disableFileEdit, disableLineEdit, textDiffEdits } from "../src/lsp/acti
 import { languageFromId, uriToPath } from "../src/lsp/convert.js";
 import { DocumentLinter, languageForDocument, rulesForDocument, type ProjectConfig } from "../src/lsp/linting.js";
 import { DEFAULT_SETTINGS, parseSettings, settingsSection } from "../src/lsp/settings.js";
-import { lintString } from "./helpers.js";
 
 const FIXTURES = path.join(import.meta.dirname, "fixtures");
+
+// One Linter with every rule for all fixture runs (each new Linter loads the grammars again).
+const selected = selectRules({});
+const shared = new Linter(selected.ok ? selected.rules : [], allRules().map((r) => r.id));
+afterAll(() => shared.dispose());
+
+async function lintString(file: string, text: string) {
+  const language = detectLanguage(file, text);
+  if (!language) return { language, findings: [] as Finding[], notices: [] };
+  return { language, ...(await shared.lint({ path: file, text, language })) };
+}
 
 function apply(text: string, e: Edit): string {
   return text.slice(0, e.start) + e.text + text.slice(e.end);

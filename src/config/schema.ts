@@ -233,7 +233,7 @@ export class ConfigValidator {
   private readonly ruleIds: readonly string[];
 
   constructor(rules: readonly RuleMeta[]) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTuples: true });
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, strictTuples: false }) // [level] or [level, options]: a tuple of 1 or 2;
     ajv.addKeyword({ keyword: "x-message", schemaType: "string" });
     ajv.addKeyword({ keyword: "x-unknown", schemaType: "string" });
     ajv.addKeyword({ keyword: "x-required", schemaType: "string" });

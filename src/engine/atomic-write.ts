@@ -38,7 +38,8 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, opts:
   const tmp = tempPathFor(target);
   let fd: number | undefined;
   try {
-    fd = fs.openSync(tmp, "wx", 0o600);
+    // A new file gets the usual 0o666 less the umask; a replaced one its old mode, set below.
+    fd = fs.openSync(tmp, "wx", mode === undefined ? 0o666 : 0o600);
     fs.writeFileSync(fd, data);
     if (mode !== undefined) fs.fchmodSync(fd, mode);
     if (owner && process.getuid?.() === 0) {

@@ -22,10 +22,18 @@ const BY_EXTENSION: Record<string, LanguageId> = {
 };
 
 /**
+ * Extra file-name patterns (config `languages`): the language they give a path, if any. They are
+ * consulted before the built-in table and trusted as they are (no check of the text).
+ */
+export type LanguagePatterns = (filePath: string) => LanguageId | undefined;
+
+/**
  * The language a file's name says it is. `.conf` says "upstart" only tentatively: not every
  * `.conf` is an upstart job, so `confirmLanguage` checks the text before it is linted.
  */
-export function languageFromName(filePath: string): LanguageId | undefined {
+export function languageFromName(filePath: string, patterns?: LanguagePatterns): LanguageId | undefined {
+  const byPattern = patterns?.(filePath);
+  if (byPattern) return byPattern;
   const base = path.basename(filePath);
   const ext = path.extname(base).toLowerCase();
   const byExt = BY_EXTENSION[ext];
@@ -62,7 +70,9 @@ export function shebangInterpreter(firstLine: string): string | undefined {
  * for files whose name does not decide: a `sh`/`bash`/`dash` shebang on line 1, or on line 2
  * after a comment line.
  */
-export function detectLanguage(filePath: string, head?: string): LanguageId | undefined {
+export function detectLanguage(filePath: string, head?: string, patterns?: LanguagePatterns): LanguageId | undefined {
+  const byPattern = patterns?.(filePath);
+  if (byPattern) return byPattern;
   const byName = languageFromName(filePath);
   if (byName) return head === undefined || confirmLanguage(byName, head) ? byName : undefined;
   if (head === undefined || path.extname(filePath) !== "") return undefined;
@@ -77,6 +87,6 @@ export function detectLanguage(filePath: string, head?: string): LanguageId | un
 }
 
 /** Whether detection of this path needs the file's first bytes (no extension decided it). */
-export function needsHead(filePath: string): boolean {
-  return languageFromName(filePath) === undefined && path.extname(filePath) === "";
+export function needsHead(filePath: string, patterns?: LanguagePatterns): boolean {
+  return languageFromName(filePath, patterns) === undefined && path.extname(filePath) === "";
 }
