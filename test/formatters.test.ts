@@ -181,8 +181,8 @@ const OPTIONS: FormatOptions = {
 // ---------------------------------------------------------------------------------------------
 
 describe("format dispatch", () => {
-  it("knows text, json and sarif", () => {
-    expect(FORMATS).toEqual(["text", "json", "sarif"]);
+  it("knows text, json, sarif and github", () => {
+    expect(FORMATS).toEqual(["text", "json", "sarif", "github"]);
     expect(isFormatName("sarif")).toBe(true);
     expect(isFormatName("xml")).toBe(false);
     for (const name of FORMATS) expect(format(name, sampleResult(), RULES, OPTIONS).endsWith("\n")).toBe(true);

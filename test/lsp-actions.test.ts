@@ -188,6 +188,8 @@ describe("languages", () => {
     expect(languageForDocument("/x/web.service", "[Service]\n", "")).toBe("systemd");
     expect(languageForDocument("/x/deploy", "#!/bin/bash\n", "conf")).toBe("shell");
     expect(languageForDocument("/x/notes.txt", "hello\n", "plaintext")).toBeUndefined();
+    // The project's `languages` patterns come first, as on the command line.
+    expect(languageForDocument("/x/web.upstart", "exec x\n", "c", (p) => (p.endsWith(".upstart") ? "upstart" : undefined))).toBe("upstart");
   });
 
   it("turns URIs into paths without throwing", () => {
@@ -204,25 +206,43 @@ describe("settings", () => {
     expect(settingsSection({ other: 1 })).toBeUndefined();
     expect(settingsSection("x")).toBeUndefined();
     const { settings, problems } = parseSettings(
-      { rules: { "c/misleading-indentation": "error", "docker/run-missing-rm": ["info", { x: 1 }], bad: "loud" }, disable: "a,b", debounceMs: "soon" },
+      {
+        rules: {
+          "c/misleading-indentation": ["info", { tabWidth: 4 }],
+          "docker/run-missing-rm": "error",
+          "docker/run-name-unguarded": "loud",
+          "c/misleading-identation": "off",
+          "dockerfile/no-test-step": ["warning", { tabWidth: 4 }],
+        },
+        disable: "a,b",
+        debounceMs: "soon",
+      },
       DEFAULT_SETTINGS,
     );
-    expect(settings.rules.settings).toEqual({ "c/misleading-indentation": { level: "error" }, "docker/run-missing-rm": { level: "info", options: { x: 1 } } });
+    expect(settings.rules.settings).toEqual({ "c/misleading-indentation": { level: "info", options: { tabWidth: 4 } }, "docker/run-missing-rm": { level: "error" } });
     expect(settings.rules.disable).toEqual(["a", "b"]);
     expect(settings.debounceMs).toBe(DEFAULT_SETTINGS.debounceMs);
-    expect(problems).toHaveLength(2);
+    // Validated as in a config file: a bad level, an unknown rule (with a suggestion), an unknown option.
+    expect(problems.join("\n")).toMatch(/docker\/run-name-unguarded/);
+    expect(problems.join("\n")).toMatch(/did you mean c\/misleading-indentation/);
+    expect(problems.join("\n")).toMatch(/dockerfile\/no-test-step/);
+    expect(problems.join("\n")).toMatch(/debounceMs/);
     expect(parseSettings({ rules: ["c/misleading-indentation"] }, DEFAULT_SETTINGS).settings.rules.only).toEqual(["c/misleading-indentation"]);
   });
 
   it("layers the client's rule settings over the project's configuration", () => {
     const config: ProjectConfig = {
-      forFile: () => ({ ok: true, selection: { disable: ["docker/run-missing-rm"], settings: { "c/misleading-indentation": { level: "warning", options: { tabWidth: 4 } } } } }),
+      forFile: () => ({ ok: true, selection: { disable: ["docker/run-missing-rm"], settings: { "c/misleading-indentation": { level: "warning", options: { tabWidth: 4 } } } }, maxBytes: 1000 }),
+      languageOf: () => undefined,
+      isIgnored: () => false,
       reload: () => {},
     };
     const settings = parseSettings({ rules: { "c/misleading-indentation": "error" }, disable: ["dockerfile/no-test-step"] }, DEFAULT_SETTINGS).settings;
     const { selection } = rulesForDocument("/x/a.c", settings, config);
     expect(selection.disable).toEqual(["docker/run-missing-rm", "dockerfile/no-test-step"]);
     expect(selection.settings?.["c/misleading-indentation"]).toEqual({ level: "error", options: { tabWidth: 4 } });
+    expect(rulesForDocument("/x/a.c", settings, config).maxBytes).toBe(1000);
+    expect(rulesForDocument("/x/a.c", { ...settings, maxFileSize: 10 }, config).maxBytes).toBe(10);
     expect(rulesForDocument("/x/a.c", { ...settings, useConfigFiles: false }, config).selection.disable).toEqual(["dockerfile/no-test-step"]);
   });
 

@@ -7,6 +7,7 @@ import { FORMATS, type FormatName } from "../formatters/index.js";
 export const USAGE = `Usage: deploylint [options] [paths...]
        deploylint explain RULE
        deploylint rules
+       deploylint init           (write a starter .deploylint.yaml here)
        deploylint lsp --stdio    (the language server; see docs/editors.md)
 
 Lints C/C++ for misleading indentation and deployment files (Dockerfiles, upstart jobs,
@@ -30,6 +31,10 @@ Options:
                             content, rule settings and version; not with --stdin)
       --cache-location DIR  where --cache keeps cache.json (implies --cache; default
                             node_modules/.cache/deploylint under --root)
+  -c, --config FILE         use only this config file (no search for .deploylint.yaml /
+                            deploylint.config.json up the tree; its globs are relative to
+                            the working directory)
+      --print-config FILE   print the configuration that applies to FILE, as JSON
       --rule RULE           run only this rule (repeatable, or comma-separated)
       --disable RULE        do not run this rule (repeatable, or comma-separated)
       --stdin               lint standard input
@@ -55,6 +60,7 @@ export type Command =
   | { kind: "version" }
   | { kind: "explain"; rule: string }
   | { kind: "rules"; format: "text" | "json" }
+  | { kind: "init" }
   | { kind: "lsp"; args: string[] }
   | { kind: "lint"; options: LintRequest };
 
@@ -80,6 +86,10 @@ export interface LintRequest {
   statistics: boolean;
   /** `--cache` (or `--cache-location`): undefined when off; `dir` undefined for the default place. */
   cache: { dir: string | undefined } | undefined;
+  /** `--config FILE`: only this config file applies. */
+  configFile: string | undefined;
+  /** `--print-config FILE`: print FILE's effective configuration instead of linting. */
+  printConfig: string | undefined;
 }
 
 export type Parsed = { ok: true; command: Command } | { ok: false; message: string };
@@ -95,6 +105,8 @@ const OPTIONS = {
   statistics: { type: "boolean" },
   cache: { type: "boolean" },
   "cache-location": { type: "string" },
+  config: { type: "string", short: "c" },
+  "print-config": { type: "string" },
   rule: { type: "string", multiple: true },
   disable: { type: "string", multiple: true },
   stdin: { type: "boolean" },
@@ -124,6 +136,10 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   if (positionals[0] === "explain") {
     if (positionals.length !== 2) return { ok: false, message: "explain takes one rule id, e.g. `deploylint explain c/misleading-indentation`" };
     return { ok: true, command: { kind: "explain", rule: positionals[1] as string } };
+  }
+  if (positionals[0] === "init") {
+    if (positionals.length !== 1) return { ok: false, message: "init takes no arguments: it writes .deploylint.yaml in the current directory" };
+    return { ok: true, command: { kind: "init" } };
   }
   if (positionals[0] === "rules") {
     const f = v.format ?? "text";
@@ -182,6 +198,8 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
         fix: { fix: v.fix ?? false, unsafe: v["fix-unsafe"] ?? false, dryRun: v["fix-dry-run"] ?? false },
         statistics: v.statistics ?? false,
         cache: v.cache || v["cache-location"] !== undefined ? { dir: v["cache-location"] } : undefined,
+        configFile: v.config,
+        printConfig: v["print-config"],
       },
     },
   };

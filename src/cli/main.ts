@@ -16,6 +16,8 @@ import { DEFAULT_DOCS_BASE_URL, defaultFormat, format, INFORMATION_URI, type For
 import { formatStatisticsJson, formatStatisticsText } from "../formatters/statistics.js";
 import { decideColor, parseCommandLine, USAGE, type LintRequest } from "./args.js";
 import { dryRunDiff, fixFailures, fixRequestOf, fixSummaryLine } from "./fix-output.js";
+import { ConfigLoadError } from "../config/index.js";
+import { printConfig, reportConfigErrors, resolverFor, runConfig, runInit } from "./config-commands.js";
 
 export const EXIT = { clean: 0, findings: 1, failure: 2 } as const;
 
@@ -62,8 +64,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       }
       return EXIT.clean;
     }
+    case "init":
+      return runInit(io, io.cwd);
     case "lint":
-      return runLint(cmd.options, io);
+      try {
+        return await runLint(cmd.options, io);
+      } catch (e) {
+        // A config file found deep in the tree, reached only while linting.
+        if (e instanceof ConfigLoadError) return reportConfigErrors(io, e.errors);
+        throw e;
+      }
     case "lsp": {
       // Loaded on demand: linting from the command line never loads the protocol library.
       const lsp = await import("../lsp/main.js");
@@ -90,12 +100,21 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
   let unreadable = false;
   const fix = fixRequestOf(req.fix, root);
   let fixes: Awaited<ReturnType<typeof lintPaths>>["fixes"] = [];
+  // Config files: every one that applies at the named paths is validated before linting starts.
+  const config = resolverFor(req, cwd);
+  const configErrors = config.check(req.stdin ? [path.dirname(path.resolve(cwd, req.stdinFilename as string))] : req.paths);
+  if (configErrors.length > 0) return reportConfigErrors(io, configErrors);
+  if (req.printConfig !== undefined) return printConfig(io, config, cwd, req.printConfig, req.maxBytes ?? DEFAULT_MAX_BYTES);
   if (req.stdin) {
     const file = (req.stdinFilename as string).split(path.sep).join("/");
     const text = (await io.readStdin()).replace(/^\uFEFF/, "");
-    const linter = new Linter(selected.rules, known);
+    // The configuration of the file standard input stands for (relative to cwd).
+    const own = runConfig(config);
+    const fileSelected = selectRules(own.forFile(path.resolve(cwd, file)).selection);
+    if (!fileSelected.ok) throw new UsageError(`unknown rules: ${fileSelected.unknown.join(", ")}`);
+    const linter = new Linter(fileSelected.rules, known);
     try {
-      const res = await lintText(linter, file, text);
+      const res = await lintText(linter, file, text, (p) => own.languageOf(path.resolve(cwd, p)));
       result = {
         findings: res.findings,
         notices: res.notices,
@@ -114,6 +133,7 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
       selection: { only: req.only, disable: req.disable },
       maxBytes: req.maxBytes ?? DEFAULT_MAX_BYTES,
       jobs: req.jobs ?? availableParallelism(),
+      config: runConfig(config),
       ...(fix ? { fix } : {}),
       ...(req.cache ? { cache: { version: packageVersion(), ...(req.cache.dir ? { dir: path.resolve(cwd, req.cache.dir) } : {}) } } : {}),
     });
@@ -127,7 +147,7 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
   }
   const name: FormatName = req.format ?? defaultFormat(io.env);
   // The engine keeps suppressed findings, marked: only SARIF reports them, and only when asked to.
-  if (!(name === "sarif" && req.sarifIncludeSuppressed)) result = withoutSuppressed(result);
+  if (!(name === "sarif" && req.sarifIncludeSuppressed && !req.statistics)) result = withoutSuppressed(result);
   if (req.quiet) result = { ...result, findings: result.findings.filter((f) => f.severity === "error") };
   result = withRealPaths(result);
   const color = req.outputFile === undefined && decideColor(req.color, io.env, io.isTTY);

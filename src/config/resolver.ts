@@ -111,6 +111,8 @@ export class ConfigResolver {
   private readonly chains = new Map<string, Result<Layer[]>>();
   private readonly ignores = new Map<string, { top: string; ig: ignore.Ignore } | undefined>();
   private readonly byKey = new Map<string, FileConfig>();
+  /** By the settings as folded (cheap to compute), before hashing what they do. */
+  private readonly bySettings = new Map<string, FileConfig>();
   private readonly byDir = new Map<string, FileConfig>();
   private cliLayer: Result<Layer[]> | undefined;
 
@@ -364,16 +366,18 @@ export class ConfigResolver {
 
   /** One FileConfig object per distinct effective configuration. */
   private intern(settings: RuleSettings, maxBytes: number | undefined): FileConfig {
+    const raw = JSON.stringify([settings, maxBytes ?? null]);
+    const seen = this.bySettings.get(raw);
+    if (seen) return seen;
     const selection: RuleSelection = {
       ...(this.only.length > 0 ? { only: [...this.only] } : {}),
       ...(this.disable.length > 0 ? { disable: [...this.disable] } : {}),
       ...(Object.keys(settings).length > 0 ? { settings } : {}),
     };
     const key = configKey(selection, maxBytes, this.rules);
-    const known = this.byKey.get(key);
-    if (known) return known;
-    const config: FileConfig = { key, selection, ...(maxBytes !== undefined ? { maxBytes } : {}) };
+    const config = this.byKey.get(key) ?? { key, selection, ...(maxBytes !== undefined ? { maxBytes } : {}) };
     this.byKey.set(key, config);
+    this.bySettings.set(raw, config);
     return config;
   }
 

@@ -14,7 +14,8 @@
  *   `.git` starts a new repository: the ignore rules git would not carry into it are dropped.
  *   All rules are rebased onto one root and compiled into one `ignore` matcher, rebuilt only at
  *   directories that hold an ignore file, so a directory's exclusion also excludes everything
- *   under it exactly as git decides.
+ *   under it exactly as git decides. Config files' own `ignore` lists (relative to each config's
+ *   directory; the `isIgnored` option) are applied on top of all that: they only exclude more.
  * - A walk never enters `.git`, `.hg`, `.svn` or `node_modules`, and yields only regular files
  *   (and links to them): FIFOs, sockets and devices are never opened.
  * - Paths named on the command line are never filtered by their own name. An explicitly named
@@ -39,7 +40,7 @@
 import { promises as fsp, type Dirent, type Stats } from "node:fs";
 import path from "node:path";
 import ignore from "ignore";
-import { detectLanguage, languageFromName, needsHead } from "./detect.js";
+import { detectLanguage, languageFromName, needsHead, type LanguagePatterns } from "./detect.js";
 import { errorCode, ioErrorPhrase, readHead } from "./read.js";
 import type { LanguageId, Notice } from "./types.js";
 
@@ -63,6 +64,16 @@ export interface DiscoverOptions {
   ignoreFileNames?: readonly string[];
   /** Extra patterns in gitignore syntax, relative to `cwd` (from config). */
   extraIgnores?: readonly string[];
+  /**
+   * Config files' `ignore` (each relative to its own directory, so not expressible as
+   * `extraIgnores`): whether a path is excluded. Applied besides the ignore files, like
+   * `extraIgnores`: an ignored directory is not entered, an ignored named file is skipped
+   * silently, and a named directory that it ignores is walked without it. May throw (a bad config
+   * file): discovery stops with that error.
+   */
+  isIgnored?: (absPath: string, isDirectory: boolean) => boolean;
+  /** Config files' `languages`: file-name patterns consulted before the built-in detection. May throw. */
+  languagePatterns?: LanguagePatterns;
 }
 
 export const DEFAULT_IGNORE_FILE_NAMES: readonly string[] = [".gitignore", ".deploylintignore"];
@@ -236,6 +247,8 @@ interface Context {
   cwd: string;
   ignoreFileNames: readonly string[];
   extraIgnores: readonly string[];
+  isIgnored: ((absPath: string, isDirectory: boolean) => boolean) | undefined;
+  patterns: LanguagePatterns | undefined;
   repoRoots: Map<string, Promise<string | undefined>>;
   dirMatchers: Map<string, Promise<Matcher>>;
   /** Real paths of the files already yielded (several arguments may reach the same file). */
@@ -249,6 +262,8 @@ function createContext(options: DiscoverOptions): Context {
     cwd: path.resolve(options.cwd),
     ignoreFileNames: options.ignoreFileNames ?? DEFAULT_IGNORE_FILE_NAMES,
     extraIgnores: options.extraIgnores ?? [],
+    isIgnored: options.isIgnored,
+    patterns: options.languagePatterns,
     repoRoots: new Map(),
     dirMatchers: new Map(),
     yielded: new Set(),
@@ -394,8 +409,8 @@ function fileEvent(
   return [{ kind: "file", path: display, absPath, language, explicit }];
 }
 
-async function languageOf(absPath: string, name: string): Promise<LanguageId | undefined> {
-  const byName = languageFromName(name);
+async function languageOf(absPath: string, name: string, patterns: LanguagePatterns | undefined): Promise<LanguageId | undefined> {
+  const byName = patterns?.(absPath) ?? languageFromName(name);
   if (byName !== undefined || !needsHead(name)) return byName;
   return detectLanguage(name, await readHead(absPath));
 }
@@ -450,22 +465,26 @@ interface Walk {
   /** Real paths of the directories walked or being walked. */
   visited: Set<string>;
   links: Link[];
+  /** The config's `isIgnored`, unless this walk's named root is one it ignores. */
+  configIgnores: ((absPath: string, isDirectory: boolean) => boolean) | undefined;
 }
 
-function classify(place: Place, entries: readonly Dirent[], visited: ReadonlySet<string>): Item[] {
+function classify(ctx: Context, walk: Walk, place: Place, entries: readonly Dirent[]): Item[] {
   const items: Item[] = [];
+  const vetoed = (name: string, isDirectory: boolean): boolean =>
+    walk.configIgnores?.(joinNative(place.abs, name), isDirectory) === true;
   for (const entry of entries) {
     const name = entry.name;
     if (SKIPPED_DIRECTORIES.has(name)) continue;
     const rel = joinRel(place.rel, name);
     if (entry.isDirectory()) {
-      if (visited.has(joinNative(place.real, name)) || isIgnored(place.matcher, rel, true)) continue;
+      if (walk.visited.has(joinNative(place.real, name)) || isIgnored(place.matcher, rel, true) || vetoed(name, true)) continue;
       items.push({ kind: "directory", name });
     } else if (entry.isFile()) {
-      const language = languageFromName(name);
+      const language = ctx.patterns?.(joinNative(place.abs, name)) ?? languageFromName(name);
       if (language !== undefined) {
-        if (!isIgnored(place.matcher, rel, false)) items.push({ kind: "file", name, language });
-      } else if (needsHead(name) && !isIgnored(place.matcher, rel, false)) {
+        if (!isIgnored(place.matcher, rel, false) && !vetoed(name, false)) items.push({ kind: "file", name, language });
+      } else if (needsHead(name) && !isIgnored(place.matcher, rel, false) && !vetoed(name, false)) {
         items.push({ kind: "head", name });
       }
     } else if (entry.isSymbolicLink()) {
@@ -519,7 +538,7 @@ async function openFrame(
       ? place.matcher
       : withGroups(place.matcher, await loadDirGroups(ctx, place.abs, place.rel, present, hasGit), hasGit);
   const here = { ...place, matcher };
-  return { frame: { place: here, items: classify(here, listing.entries, walk.visited), next: 0, started: 0 } };
+  return { frame: { place: here, items: classify(ctx, walk, here, listing.entries), next: 0, started: 0 } };
 }
 
 function childPlace(parent: Place, name: string, real: string): Place {
@@ -589,15 +608,15 @@ type LinkTarget =
  * `visited` check, which must wait until the links before it have been walked. Never rejects,
  * since links are probed ahead of the one being consumed.
  */
-async function probeLink(walk: Walk, link: Link): Promise<LinkTarget> {
+async function probeLink(ctx: Context, walk: Walk, link: Link): Promise<LinkTarget> {
   try {
-    return await probeLinkUnsafe(walk, link);
+    return await probeLinkUnsafe(ctx, walk, link);
   } catch (error) {
     return { kind: "notice", noticeKind: "internal-error", message: `cannot resolve symlink: ${String(error)}` };
   }
 }
 
-async function probeLinkUnsafe(walk: Walk, link: Link): Promise<LinkTarget> {
+async function probeLinkUnsafe(ctx: Context, walk: Walk, link: Link): Promise<LinkTarget> {
   const abs = joinNative(link.parent.abs, link.name);
   const rel = joinRel(link.parent.rel, link.name);
   let stat: Stats;
@@ -613,7 +632,7 @@ async function probeLinkUnsafe(walk: Walk, link: Link): Promise<LinkTarget> {
     return { kind: "skip" };
   }
   if (stat.isDirectory()) {
-    if (isIgnored(link.parent.matcher, rel, true)) return { kind: "skip" };
+    if (isIgnored(link.parent.matcher, rel, true) || walk.configIgnores?.(abs, true)) return { kind: "skip" };
     const real = await realpathOf(abs);
     if (real === undefined) return { kind: "skip" };
     if (!isInside(real, walk.realRoot)) return { kind: "notice", noticeKind: "skipped", message: MESSAGES.outside };
@@ -621,8 +640,9 @@ async function probeLinkUnsafe(walk: Walk, link: Link): Promise<LinkTarget> {
     return { kind: "directory", real };
   }
   if (!stat.isFile()) return { kind: "skip" };
-  const byName = languageFromName(link.name);
+  const byName = ctx.patterns?.(abs) ?? languageFromName(link.name);
   if ((byName === undefined && !needsHead(link.name)) || isIgnored(link.parent.matcher, rel, false)) return { kind: "skip" };
+  if (walk.configIgnores?.(abs, false)) return { kind: "skip" };
   const real = await realpathOf(abs);
   if (real === undefined) return { kind: "skip" };
   // Nothing outside the tree is read, not even a head: an extensionless link leaving it is skipped
@@ -646,13 +666,15 @@ async function realpathOf(p: string): Promise<string | undefined> {
 async function* walkRoot(ctx: Context, abs: string, display: string): AsyncGenerator<DiscoveryEvent> {
   const realRoot = (await realpathOf(abs)) ?? abs;
   const { matcher, rel } = await rootMatcher(ctx, abs);
-  const walk: Walk = { realRoot, visited: new Set(), links: [] };
+  // A named directory that config ignores is walked anyway, without config's ignores (see above).
+  const configIgnores = ctx.isIgnored?.(abs, true) === true ? undefined : ctx.isIgnored;
+  const walk: Walk = { realRoot, visited: new Set(), links: [], configIgnores };
   yield* walkTree(ctx, walk, { abs, display, real: realRoot, rel, matcher }, listDirectory(abs));
   // Following a linked directory may meet more links: `walk.links` grows while we read it.
   const probes: Promise<LinkTarget>[] = [];
   for (let i = 0; i < walk.links.length; i++) {
     for (let j = probes.length; j < Math.min(walk.links.length, i + LOOKAHEAD); j++) {
-      probes.push(probeLink(walk, walk.links[j] as Link));
+      probes.push(probeLink(ctx, walk, walk.links[j] as Link));
     }
     const link = walk.links[i] as Link;
     const target = await (probes[i] as Promise<LinkTarget>);
@@ -670,11 +692,12 @@ async function* walkRoot(ctx: Context, abs: string, display: string): AsyncGener
 
 /** A file named on the command line. */
 async function* explicitFile(ctx: Context, abs: string, display: string): AsyncGenerator<DiscoveryEvent> {
-  const language = await languageOf(abs, path.basename(abs));
+  const language = await languageOf(abs, path.basename(abs), ctx.patterns);
   if (language === undefined) return; // pre-commit passes every changed file: unknown ones are not ours
   const dir = path.dirname(abs);
   const [matcher, scope] = await Promise.all([dirMatcher(ctx, dir), scopeFor(ctx, dir)]);
   if (isIgnored(matcher, relPosix(scope.matcherRoot, abs), false)) return; // see the module comment
+  if (ctx.isIgnored?.(abs, false) === true) return;
   yield* fileEvent(ctx, (await realpathOf(abs)) ?? abs, display, abs, language, true);
 }
 

@@ -7,7 +7,16 @@ import { confirmLanguage } from "./detect.js";
 import type { Linter } from "./lint.js";
 import type { ProjectFacts } from "./project.js";
 import { readSource } from "./read.js";
+import type { RuleSelection } from "./registry.js";
 import type { Finding, LanguageId, Notice } from "./types.js";
+
+/** A file's own configuration (from config files), serialisable for the worker threads. */
+export interface TaskConfig {
+  /** Equal keys lint alike: one Linter per key. */
+  key: string;
+  selection: RuleSelection;
+  maxBytes?: number;
+}
 
 export interface FileTask {
   path: string;
@@ -16,6 +25,10 @@ export interface FileTask {
   explicit: boolean;
   /** The file as already read (the cache reads and hashes it first): linted as is, not read again. */
   preread?: Awaited<ReturnType<typeof readSource>>;
+  /** The file's configuration; absent: the run's rule selection and size limit. */
+  config?: TaskConfig;
+  /** The language came from config `languages` patterns: trusted, not checked against the text. */
+  trustLanguage?: boolean;
 }
 
 export interface FileOutcome {
@@ -48,7 +61,7 @@ export async function lintFileOnDisk(
       unreadableArgument: task.explicit && read.notice.kind === "unreadable",
     };
   }
-  if (!confirmLanguage(task.language, read.text)) {
+  if (!task.trustLanguage && !confirmLanguage(task.language, read.text)) {
     return { linted: false, findings: [], notices: [], unreadableArgument: false };
   }
   const res = await lintSafely(linter, task.path, read.text, task.language, project);

@@ -90,18 +90,32 @@ export class Linter {
   private readonly ts = new TreeSitter();
   private readonly rules: readonly EnabledRule[];
   private readonly known: ReadonlySet<string>;
+  private readonly incremental: boolean;
 
   /**
    * @param rules the enabled rules with their resolved severity and options
    * @param knownRuleIds every rule id that exists (a directive naming another id is reported)
+   * @param options.incremental keep each path's last parse trees and reparse incrementally (the
+   *   language server, which lints one document again after every edit; see `forget`)
    */
-  constructor(rules: readonly EnabledRule[], knownRuleIds: Iterable<string>) {
+  constructor(rules: readonly EnabledRule[], knownRuleIds: Iterable<string>, options: { incremental?: boolean } = {}) {
     this.rules = rules;
     this.known = new Set(knownRuleIds);
+    this.incremental = options.incremental === true;
   }
 
   dispose(): void {
     this.ts.dispose();
+  }
+
+  /** Drops the parse trees kept for `path` (incremental mode; the document was closed). */
+  forget(path: string): void {
+    this.ts.forget(`${path}\u0000`);
+  }
+
+  /** A parse of `text`, incremental against the last one under `path` + `part` when enabled. */
+  private parse(grammar: Grammar, text: string, path: string, part: string): Tree {
+    return this.incremental ? this.ts.parseIncremental(grammar, text, `${path}\u0000${part}`) : this.ts.parse(grammar, text);
   }
 
   async lint(input: LintInput): Promise<LintResult> {
@@ -133,7 +147,7 @@ export class Linter {
   ): void {
     let tree: Tree;
     try {
-      tree = this.ts.parse(grammar, source.text);
+      tree = this.parse(grammar, source.text, input.path, "file");
     } catch (e) {
       notices.push({ file: input.path, kind: "parse-error", message: `could not parse: ${errorText(e)}` });
       return;
@@ -218,7 +232,7 @@ export class Linter {
       failures.run(i, () => enabled.rule.check?.(ctx));
     });
     if (hooks.length > 0) {
-      for (const cmd of await this.commands(host)) {
+      for (const cmd of await this.commands(host, input.path)) {
         for (const h of hooks) {
           if (h.names.size === 0 || h.names.has(cmd.name)) failures.run(h.rule, () => h.fn(cmd));
         }
@@ -228,7 +242,7 @@ export class Linter {
   }
 
   /** Every simple command of the host's regions, in execution order (each region parsed once). */
-  private async commands(host: HostDocument): Promise<ShellCommand[]> {
+  private async commands(host: HostDocument, path: string): Promise<ShellCommand[]> {
     const out: ShellCommand[] = [];
     const vars: VariableValues = new Map();
     const needsBash = host.regions.some((r) => r.kind === "shell");
@@ -241,7 +255,7 @@ export class Linter {
         return;
       }
       if (!bash) return;
-      const tree = this.ts.parse(bash, region.text);
+      const tree = this.parse(bash, region.text, path, `region ${index}`);
       try {
         out.push(...shellTextCommands(tree, region, info, out.length, vars));
       } finally {

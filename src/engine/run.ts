@@ -5,14 +5,15 @@
 import path from "node:path";
 import type { FixRequest, FixSummary } from "./autofix.js";
 import { defaultCacheDir, LintCache, rulesKey } from "./cache.js";
-import { detectLanguage } from "./detect.js";
+import { detectLanguage, type LanguagePatterns } from "./detect.js";
 import { discover } from "./discovery.js";
 import { compareFindings, Linter } from "./lint.js";
-import { lintFileOnDisk, lintSafely, type FileOutcome, type FileTask } from "./lint-file.js";
+import { lintFileOnDisk, lintSafely, type FileOutcome, type FileTask, type TaskConfig } from "./lint-file.js";
+import { LinterTable } from "./linters.js";
 import { WorkerPool, workerScript } from "./pool.js";
 import { projectFacts } from "./project.js";
 import { readSource } from "./read.js";
-import { allRules, selectRules, type RuleSelection } from "./registry.js";
+import { selectRules, type RuleSelection } from "./registry.js";
 import type { Finding, LanguageId, Notice, RunResult } from "./types.js";
 
 export interface RunOptions {
@@ -27,6 +28,19 @@ export interface RunOptions {
   fix?: FixRequest;
   /** `--cache`: deploylint's version (part of every key) and the directory (default under `root`). See cache.ts. */
   cache?: { version: string; dir?: string };
+  /** Config files: each file's own settings, and config `ignore`/`languages` for discovery. */
+  config?: RunConfig;
+}
+
+/**
+ * Per-file configuration (src/config's ConfigResolver). Each function may throw on a bad config
+ * file; the run then stops with that error.
+ */
+export interface RunConfig {
+  /** The file's rule selection (`--rule`/`--disable` included) and size limit. */
+  forFile(absPath: string): TaskConfig;
+  isIgnored(absPath: string, isDirectory: boolean): boolean;
+  languageOf: LanguagePatterns;
 }
 
 export interface RunOutcome {
@@ -63,11 +77,18 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   const cache = options.cache ? LintCache.load(options.cache.dir ?? defaultCacheDir(options.root), options.cache.version) : undefined;
   const cachedOutcomes = new Map<number, FileOutcome>();
   try {
-    for await (const ev of discover([...paths], { cwd: options.cwd })) {
+    const config = options.config;
+    const hooks = config ? { isIgnored: config.isIgnored.bind(config), languagePatterns: config.languageOf.bind(config) } : {};
+    for await (const ev of discover([...paths], { cwd: options.cwd, ...hooks })) {
       if (ev.kind === "notice") discoveryNotices.push(ev.notice);
       else if (ev.kind === "missing") missing.push({ path: ev.path, message: ev.message });
       else {
-        const index = tasks.push({ path: ev.path, absPath: ev.absPath, language: ev.language, explicit: ev.explicit }) - 1;
+        const task: FileTask = { path: ev.path, absPath: ev.absPath, language: ev.language, explicit: ev.explicit };
+        if (config) {
+          task.config = config.forFile(ev.absPath);
+          if (config.languageOf(ev.absPath) !== undefined) task.trustLanguage = true;
+        }
+        const index = tasks.push(task) - 1;
         if (!pool && script && !cache && tasks.length >= PARALLEL_THRESHOLD) {
           pool = new WorkerPool(script, options.jobs, init);
           // Streaming: what discovery found so far that needs no tree-wide facts starts now.
@@ -83,7 +104,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
     // Dockerfiles first: which scripts they start as entrypoints is a fact the shell rules use.
     const dockerfiles = new Map<number, Awaited<ReturnType<typeof readSource>>>();
     for (const [i, t] of tasks.entries()) {
-      if (t.language === "dockerfile") dockerfiles.set(i, await readSource(t.absPath, t.path, { maxBytes: options.maxBytes }));
+      if (t.language === "dockerfile") dockerfiles.set(i, await readSource(t.absPath, t.path, { maxBytes: maxBytesOf(t) }));
     }
     const project = projectFacts(
       [...dockerfiles].flatMap(([i, r]) => (r.ok ? [{ path: (tasks[i] as FileTask).path, text: r.text }] : [])),
@@ -91,7 +112,8 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
     if (cache) {
       const ctx = { configKey: rulesKey(selected.rules), project, maxBytes: options.maxBytes, ...(options.fix ? { fix: options.fix } : {}) };
       tasks.forEach((t, i) => {
-        const hit = cache.lookup(t, { ...ctx, preread: dockerfiles.get(i) });
+        const own = t.config ? { configKey: `config:${t.config.key}`, maxBytes: maxBytesOf(t) } : {};
+        const hit = cache.lookup(t, { ...ctx, ...own, preread: dockerfiles.get(i) });
         if (hit) cachedOutcomes.set(i, hit);
       });
       if (script && tasks.length - cachedOutcomes.size >= PARALLEL_THRESHOLD) pool = new WorkerPool(script, options.jobs, init);
@@ -104,14 +126,15 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
       outcomes = await pool.drain();
     } else {
       outcomes = new Map();
-      const linter = new Linter(selected.rules, allRules().map((r) => r.id));
+      // One Linter per file configuration, made when its first file comes.
+      const linters = new LinterTable(options.selection);
       try {
         for (const [i, t] of tasks.entries()) {
           if (cachedOutcomes.has(i)) continue;
-          outcomes.set(i, await lintFileOnDisk(linter, t, options.maxBytes, project, dockerfiles.get(i), options.fix));
+          outcomes.set(i, await lintFileOnDisk(linters.for(t), t, maxBytesOf(t), project, dockerfiles.get(i), options.fix));
         }
       } finally {
-        linter.dispose();
+        linters.dispose();
       }
     }
     if (cache) {
@@ -127,6 +150,10 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
     return { ...out, cached: cache?.hits ?? 0 };
   } finally {
     await pool?.close();
+  }
+
+  function maxBytesOf(t: FileTask): number {
+    return t.config?.maxBytes ?? options.maxBytes;
   }
 }
 
@@ -173,8 +200,9 @@ export async function lintText(
   linter: Linter,
   file: string,
   text: string,
+  patterns?: LanguagePatterns,
 ): Promise<{ language: LanguageId | undefined; findings: Finding[]; notices: Notice[] }> {
-  const language = detectLanguage(file, text);
+  const language = detectLanguage(file, text, patterns);
   if (!language) return { language, findings: [], notices: [] };
   return { language, ...(await lintSafely(linter, file, text, language)) };
 }

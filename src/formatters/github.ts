@@ -7,6 +7,7 @@
  * ```
  *
  * - `error` → `::error`, `warning` → `::warning`, `info` → `::notice`; `title` is the rule id.
+ *   Suppressed findings are left out (an annotation cannot say it is suppressed).
  * - `file` is relative to the repository root (as SARIF's `%SRCROOT%` URIs: see paths.ts), which
  *   is what GitHub resolves annotation paths against; a file outside the root keeps its absolute
  *   path. Lines and columns are 1-based; columns (UTF-16 units, `endColumn` exclusive) are given
@@ -30,7 +31,7 @@ const COMMAND: Readonly<Record<Severity, GithubCommand>> = { error: "error", war
 
 export function formatGithub(result: RunResult, _rules: readonly RuleMeta[], _options: FormatOptions): string {
   const lines = [
-    ...result.findings.map((f) => findingCommand(result, f)),
+    ...result.findings.filter((f) => !f.suppressed).map((f) => findingCommand(result, f)),
     ...result.notices.map((n) => noticeCommand(result, n)),
   ];
   return lines.map((l) => `${l}\n`).join("");

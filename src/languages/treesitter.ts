@@ -4,7 +4,7 @@
  * Callers must `delete()` the trees they get (the engine does, right after the rules ran).
  */
 import { createRequire } from "node:module";
-import { Language, Parser, Query, type Node, type Tree, type TreeCursor } from "web-tree-sitter";
+import { Edit, Language, Parser, Query, type Node, type Tree, type TreeCursor } from "web-tree-sitter";
 
 export type { Node, Tree, TreeCursor };
 
@@ -22,10 +22,15 @@ export interface Grammar {
   parser: Parser;
 }
 
+/** How many trees `parseIncremental` keeps (an open document's file tree and each of its shell regions). */
+const MAX_KEPT_TREES = 4096;
+
 export class TreeSitter {
   private initialised: Promise<void> | undefined;
   private readonly grammars = new Map<GrammarId, Promise<Grammar>>();
   private readonly queries = new Map<string, Query>();
+  /** `parseIncremental`'s last text and tree per key, least recently used first. */
+  private readonly kept = new Map<string, { grammar: GrammarId; text: string; tree: Tree }>();
 
   /** Loads (once) and returns a grammar with its parser. */
   grammar(id: GrammarId): Promise<Grammar> {
@@ -54,6 +59,50 @@ export class TreeSitter {
     return tree;
   }
 
+  /**
+   * Parses text reusing the tree last parsed under `key` (the language server re-lints one
+   * document after each edit): the old tree is edited by the difference between the two texts
+   * (common prefix and suffix, so the edit is exact whatever changed) and tree-sitter reparses only
+   * what the edit touched. The same tree as `parse` gives for text without syntax errors; around
+   * an error, error recovery may take another path (tree-sitter never reuses an ERROR node, so the
+   * difference does not outlive the error). The caller owns the returned tree.
+   */
+  parseIncremental(grammar: Grammar, text: string, key: string): Tree {
+    const prev = this.kept.get(key);
+    this.kept.delete(key);
+    let tree: Tree | null;
+    if (prev && prev.grammar === grammar.id && prev.text === text) {
+      tree = prev.tree;
+    } else if (prev && prev.grammar === grammar.id) {
+      try {
+        prev.tree.edit(textEdit(prev.text, text));
+        tree = grammar.parser.parse(text, prev.tree);
+      } finally {
+        prev.tree.delete();
+      }
+    } else {
+      prev?.tree.delete();
+      tree = grammar.parser.parse(text);
+    }
+    if (!tree) throw new Error(`tree-sitter (${grammar.id}) returned no tree`);
+    this.kept.set(key, { grammar: grammar.id, text, tree });
+    for (const [k, v] of this.kept) {
+      if (this.kept.size <= MAX_KEPT_TREES) break;
+      v.tree.delete();
+      this.kept.delete(k);
+    }
+    return tree.copy();
+  }
+
+  /** Drops the trees `parseIncremental` kept under keys starting with `prefix` (a closed document). */
+  forget(prefix: string): void {
+    for (const [k, v] of this.kept) {
+      if (!k.startsWith(prefix)) continue;
+      v.tree.delete();
+      this.kept.delete(k);
+    }
+  }
+
   /** A compiled query, cached per grammar and source. Throws on an invalid pattern. */
   query(grammar: Grammar, source: string): Query {
     const key = `${grammar.id}\u0000${source}`;
@@ -68,5 +117,58 @@ export class TreeSitter {
   dispose(): void {
     for (const q of this.queries.values()) q.delete();
     this.queries.clear();
+    this.forget("");
   }
+}
+
+/**
+ * Where each of `indices` (ascending) is as tree-sitter counts it: rows split at `\n`, columns in
+ * UTF-16 code units (as web-tree-sitter takes them). One scan of the text up to the last index.
+ */
+function pointsAt(text: string, indices: readonly number[]): { row: number; column: number }[] {
+  const out: { row: number; column: number }[] = [];
+  let row = 0;
+  let lineStart = 0;
+  let nl = text.indexOf("\n");
+  for (const index of indices) {
+    while (nl !== -1 && nl < index) {
+      row++;
+      lineStart = nl + 1;
+      nl = text.indexOf("\n", nl + 1);
+    }
+    out.push({ row, column: index - lineStart });
+  }
+  return out;
+}
+
+/** The one edit that turns `before` into `after`: everything between their common prefix and suffix. */
+export function textEdit(before: string, after: string): Edit {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  // Never split a surrogate pair.
+  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
+  let suffix = 0;
+  while (suffix < max - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  if (suffix > 0 && isLowSurrogate(before.charCodeAt(before.length - suffix))) suffix--;
+  const oldEnd = before.length - suffix;
+  const newEnd = after.length - suffix;
+  const [startPosition, oldEndPosition] = pointsAt(before, [start, oldEnd]);
+  const [newEndPosition] = pointsAt(after, [newEnd]);
+  return new Edit({
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition: startPosition as { row: number; column: number },
+    oldEndPosition: oldEndPosition as { row: number; column: number },
+    newEndPosition: newEndPosition as { row: number; column: number },
+  });
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
 }

@@ -5,35 +5,77 @@
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { detectLanguage, languageFromName } from "../engine/detect.js";
+import { detectLanguage, languageFromName, type LanguagePatterns } from "../engine/detect.js";
 import { Linter } from "../engine/lint.js";
 import { lintSafely } from "../engine/lint-file.js";
 import { projectFacts, type ProjectFacts } from "../engine/project.js";
-import { readSourceSync, formatSize } from "../engine/read.js";
+import { DEFAULT_MAX_BYTES, formatSize, readSourceSync } from "../engine/read.js";
 import { unsuppressed } from "../engine/result.js";
 import { allRules, selectRules, type RuleSelection } from "../engine/registry.js";
 import type { Finding, LanguageId, Notice } from "../engine/types.js";
+import { ConfigLoadError, ConfigResolver, CONFIG_FILE_NAMES, formatConfigError } from "../config/index.js";
 import { languageFromId, relativeDisplayPath, uriToPath } from "./convert.js";
 import type { Settings } from "./settings.js";
 
 /**
- * The project's configuration as the CLI reads it: the nearest config file above a document.
- * Implemented over src/config's resolver when that exists; `NO_PROJECT_CONFIG` until then.
+ * The project's configuration as the CLI reads it: the config files from a document's directory
+ * up (src/config's ConfigResolver), or none (`NO_PROJECT_CONFIG`, and in tests).
  */
 export interface ProjectConfig {
-  /** The rule selection the project's configuration gives this file, or why it could not be read. */
-  forFile(absPath: string): { ok: true; selection: RuleSelection } | { ok: false; message: string };
+  /** The rule selection and size limit the configuration gives this file, or why it cannot be read. */
+  forFile(absPath: string): { ok: true; selection: RuleSelection; maxBytes?: number } | { ok: false; message: string };
+  /** The language the configuration's `languages` patterns give this file, if any. */
+  languageOf(absPath: string): LanguageId | undefined;
+  /** Whether the configuration's `ignore` patterns exclude this file (the CLI skips it). */
+  isIgnored(absPath: string): boolean;
   /** A config file changed on disk: forget what was read. */
   reload(): void;
 }
 
 export const NO_PROJECT_CONFIG: ProjectConfig = {
   forFile: () => ({ ok: true, selection: {} }),
+  languageOf: () => undefined,
+  isIgnored: () => false,
   reload: () => {},
 };
 
+/**
+ * The project's config files, read by the same resolver as the CLI's (nearest file up the tree,
+ * `root: true`, `extends`, `overrides`). `cwd` is what config error messages are relative to.
+ * A bad config file is an error value for `forFile`; the other two then say nothing.
+ */
+export function configFiles(cwd: () => string): ProjectConfig {
+  let resolver: ConfigResolver | undefined;
+  const get = (): ConfigResolver => (resolver ??= new ConfigResolver({ cwd: cwd() }));
+  const quiet = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof ConfigLoadError) return fallback;
+      throw e;
+    }
+  };
+  return {
+    forFile(absPath) {
+      const r = get().forFile(absPath);
+      if (!r.ok) return { ok: false, message: r.errors.map(formatConfigError).join("; ") };
+      return { ok: true, selection: r.config.selection, ...(r.config.maxBytes !== undefined ? { maxBytes: r.config.maxBytes } : {}) };
+    },
+    languageOf: (absPath) => quiet(() => get().languageOf(absPath), undefined),
+    isIgnored: (absPath) => quiet(() => get().isIgnored(absPath, false), false),
+    reload() {
+      resolver = undefined;
+    },
+  };
+}
+
 /** File names of the project configuration (watched: a change re-lints every open document). */
-export const CONFIG_FILE_GLOBS: readonly string[] = ["**/deploylint.config.json", "**/.deploylint.yaml", "**/.deploylint.yml"];
+export const CONFIG_FILE_GLOBS: readonly string[] = CONFIG_FILE_NAMES.map((n) => `**/${n}`);
+
+/** Whether a path is a config file (by name). */
+export function isConfigFile(filePath: string): boolean {
+  return CONFIG_FILE_NAMES.includes(path.basename(filePath));
+}
 
 export interface DocumentInput {
   uri: string;
@@ -56,12 +98,13 @@ export interface LintOutcome {
 }
 
 /**
- * The language of a document. A languageId that names a deploylint language wins (the user or
- * the editor decided, e.g. `:set ft=dockerfile` on `build.docker`); otherwise the file name and
- * the text decide, as on the command line (`detectLanguage`: extension, name, shebang).
+ * The language of a document: the project configuration's `languages` patterns (as on the command
+ * line, they win), then a languageId that names a deploylint language (the user or the editor
+ * decided, e.g. `:set ft=dockerfile` on `build.docker`), then the file name and the text, as on
+ * the command line (`detectLanguage`: extension, name, shebang).
  */
-export function languageForDocument(filePath: string, text: string, languageId?: string): LanguageId | undefined {
-  return languageFromId(languageId) ?? detectLanguage(filePath, text.slice(0, 4096));
+export function languageForDocument(filePath: string, text: string, languageId?: string, patterns?: LanguagePatterns): LanguageId | undefined {
+  return patterns?.(filePath) ?? languageFromId(languageId) ?? detectLanguage(filePath, text.slice(0, 4096));
 }
 
 /**
@@ -73,13 +116,19 @@ export function rulesForDocument(
   absPath: string | undefined,
   settings: Settings,
   config: ProjectConfig,
-): { selection: RuleSelection; problems: string[] } {
+): { selection: RuleSelection; maxBytes: number; problems: string[]; configError?: string } {
   const problems: string[] = [];
   let base: RuleSelection = {};
+  let configMax: number | undefined;
+  let configError: string | undefined;
   if (settings.useConfigFiles && absPath !== undefined) {
     const r = config.forFile(absPath);
-    if (r.ok) base = r.selection;
-    else problems.push(r.message);
+    if (r.ok) {
+      base = r.selection;
+      configMax = r.maxBytes;
+    } else {
+      configError = r.message;
+    }
   }
   const client = settings.rules;
   const merged: RuleSelection = {
@@ -87,7 +136,8 @@ export function rulesForDocument(
     disable: [...(base.disable ?? []), ...(client.disable ?? [])],
     settings: mergeRuleSettings(base.settings, client.settings),
   };
-  return { selection: merged, problems };
+  const maxBytes = settings.maxFileSize ?? configMax ?? DEFAULT_MAX_BYTES;
+  return { selection: merged, maxBytes, problems, ...(configError !== undefined ? { configError } : {}) };
 }
 
 function mergeRuleSettings(a: RuleSelection["settings"], b: RuleSelection["settings"]): RuleSelection["settings"] {
@@ -137,6 +187,8 @@ export class DocumentLinter {
   private readonly roots: () => readonly string[];
   private readonly openDocuments: () => Iterable<{ path: string; text: string }>;
   private linters = new Map<string, Linter>();
+  /** The path each document is linted under (the key of its kept parse trees). */
+  private readonly displayPaths = new Map<string, string>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(settings: Settings, options: DocumentLinterOptions = {}) {
@@ -166,6 +218,16 @@ export class DocumentLinter {
     this.reset();
   }
 
+  /** The document is closed: drop the parse trees kept for it. */
+  forget(uri: string): void {
+    const display = this.displayPaths.get(uri);
+    this.displayPaths.delete(uri);
+    if (display === undefined) return;
+    void this.enqueue(async () => {
+      for (const l of this.linters.values()) l.forget(display);
+    });
+  }
+
   /** Runs `fn` after every earlier queued call (lints share tree-sitter state). */
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
@@ -190,22 +252,29 @@ export class DocumentLinter {
     const { path: filePath, onDisk } = uriToPath(input.uri);
     const shift = input.text.charCodeAt(0) === 0xfeff ? 1 : 0;
     const text = shift ? input.text.slice(1) : input.text;
-    const language = languageForDocument(filePath, text, input.languageId);
+    const abs = onDisk ? path.resolve(filePath) : undefined;
+    const config = this.settings.useConfigFiles && abs !== undefined ? this.config : NO_PROJECT_CONFIG;
+    const language = languageForDocument(filePath, text, input.languageId, (p) => config.languageOf(path.resolve(p)));
     const empty: LintOutcome = { language, findings: [], notices: [], shift, problems: [] };
     if (!language) return empty;
-    const size = text.length * 3 <= this.settings.maxFileSize ? text.length : Buffer.byteLength(text, "utf8");
-    if (size > this.settings.maxFileSize) {
-      return { ...empty, skipped: `file is ${formatSize(size)}, over the ${formatSize(this.settings.maxFileSize)} limit (maxFileSize); not linted` };
+    if (abs !== undefined && config.isIgnored(abs)) return { ...empty, skipped: "ignored by the project's configuration (ignore); not linted" };
+    const { selection, maxBytes, problems, configError } = rulesForDocument(abs, this.settings, this.config);
+    if (configError !== undefined) {
+      // As the CLI, which stops on a bad config file: say why, lint nothing.
+      return { ...empty, problems: [`configuration error: ${configError}`], skipped: "not linted: the configuration has errors" };
     }
-    const abs = onDisk ? path.resolve(filePath) : undefined;
-    const { selection, problems } = rulesForDocument(abs, this.settings, this.config);
+    const size = text.length * 3 <= maxBytes ? text.length : Buffer.byteLength(text, "utf8");
+    if (size > maxBytes) {
+      return { ...empty, skipped: `file is ${formatSize(size)}, over the ${formatSize(maxBytes)} limit (maxFileSize); not linted` };
+    }
     const valid = validSelection(selection);
     if (valid.unknown.length > 0) problems.push(`unknown rule${valid.unknown.length > 1 ? "s" : ""} ${valid.unknown.map((u) => `'${u}'`).join(", ")} ignored`);
     const linter = this.linterFor(valid.selection);
     // Paths relative to the workspace folder (or the file's directory), as the CLI run there reports them.
     const base = abs ? (this.rootOf(abs) ?? path.dirname(abs)) : undefined;
     const display = abs ? relativeDisplayPath(base, abs) : filePath;
-    const project = language === "shell" && abs && base ? this.projectFactsFor(abs, base) : undefined;
+    this.displayPaths.set(input.uri, display);
+    const project = language === "shell" && abs && base ? this.projectFactsFor(abs, base, maxBytes) : undefined;
     const res = await lintSafely(linter, display, text, language, project);
     // The engine keeps suppressed findings (marked) for SARIF; an editor shows only the others.
     return { language, findings: unsuppressed(res.findings), notices: res.notices, shift, problems };
@@ -216,9 +285,11 @@ export class DocumentLinter {
     let linter = this.linters.get(key);
     if (!linter) {
       const selected = selectRules(selection);
+      // Incremental: each document's parse trees are kept and reparsed after an edit (see `forget`).
       linter = new Linter(
         selected.ok ? selected.rules : [],
         allRules().map((r) => r.id),
+        { incremental: true },
       );
       this.linters.set(key, linter);
     }
@@ -240,7 +311,7 @@ export class DocumentLinter {
    * the Dockerfiles beside the script and in the directories above it up to the workspace folder:
    * an open Dockerfile's text as in the editor, the others as saved on disk.
    */
-  private projectFactsFor(abs: string, base: string): ProjectFacts {
+  private projectFactsFor(abs: string, base: string, maxBytes: number): ProjectFacts {
     const open = new Map<string, string>();
     for (const d of this.openDocuments()) open.set(path.resolve(d.path), d.text);
     const dockerfiles: { path: string; text: string }[] = [];
@@ -256,7 +327,7 @@ export class DocumentLinter {
         const file = path.join(dir, name);
         let text = open.get(file);
         if (text === undefined) {
-          const r = readSourceSync(file, file, { maxBytes: this.settings.maxFileSize });
+          const r = readSourceSync(file, file, { maxBytes });
           if (!r.ok) continue;
           text = r.text;
         }

@@ -16,6 +16,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
@@ -33,16 +35,17 @@ import {
 import { UNUSED_SUPPRESSION } from "../engine/lint.js";
 import type { Edit, Finding } from "../engine/types.js";
 import { fixText } from "../engine/autofix.js";
+import { matchLineEndings } from "../engine/fix.js";
 import { disableFileEdit, disableLineEdit, textDiffEdits } from "./actions.js";
 import { rangesTouch, toDiagnostic, toTextEdit, uriToPath } from "./convert.js";
-import { CONFIG_FILE_GLOBS, DocumentLinter, NO_PROJECT_CONFIG, type LintOutcome, type ProjectConfig } from "./linting.js";
+import { CONFIG_FILE_GLOBS, configFiles, DocumentLinter, isConfigFile, type LintOutcome, type ProjectConfig } from "./linting.js";
 import { DEFAULT_SETTINGS, parseSettings, settingsSection, type Settings } from "./settings.js";
 
 /** The kind of the fix-all source action (editors run it on save with `source.fixAll`). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.deploylint`;
 
 export interface ServerOptions {
-  /** The project's configuration; defaults to none (the engine's default rules). */
+  /** The project's configuration; defaults to the config files, read as the CLI reads them. */
   config?: ProjectConfig;
 }
 
@@ -103,7 +106,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const shownProblems = new Set<string>();
 
   const linter = new DocumentLinter(DEFAULT_SETTINGS, {
-    config: options.config ?? NO_PROJECT_CONFIG,
+    config: options.config ?? configFiles(() => roots[0] ?? process.cwd()),
     roots: () => roots,
     openDocuments: function* () {
       for (const d of documents.all()) {
@@ -119,12 +122,13 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     error: (m: string) => connection.console.error(`deploylint: ${m}`),
   };
 
-  /** A settings or configuration problem: logged, and shown to the user once. */
+  /** A settings or configuration problem: logged and shown to the user, once until the next settings or config change. */
   const problem = (m: string): void => {
-    log.warn(m);
     if (shownProblems.has(m)) return;
     shownProblems.add(m);
-    void Promise.resolve(connection.window.showWarningMessage(`deploylint: ${m}`)).catch(() => undefined);
+    log.warn(m);
+    // A notification, not window/showMessageRequest: nothing waits for the user to dismiss it.
+    connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `deploylint: ${m}` }).catch(() => undefined);
   };
 
   const isCurrent = (uri: string, version: number, gen: number): boolean =>
@@ -204,8 +208,9 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   /** Settings or configuration changed: every open document is linted afresh. */
   const relintAll = (): void => {
     generation++;
+    shownProblems.clear();
     if (pullMode) {
-      if (capabilities.workspace?.diagnostics?.refreshSupport) {
+      if (states.size > 0 && capabilities.workspace?.diagnostics?.refreshSupport) {
         connection.languages.diagnostics.refresh().catch((e: unknown) => log.warn(`diagnostic refresh failed: ${errorText(e)}`));
       }
       return;
@@ -297,7 +302,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   });
 
   connection.onDidChangeWatchedFiles((params) => {
-    const configChanged = params.changes.some((c) => /(^|[/\\])(deploylint\.config\.json|\.deploylint\.ya?ml)$/.test(uriToPath(c.uri).path));
+    const configChanged = params.changes.some((c) => isConfigFile(uriToPath(c.uri).path));
     if (!configChanged) return;
     log.info("configuration file changed: re-linting open documents");
     linter.reset(linter.currentSettings, true);
@@ -326,6 +331,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     const state = states.get(uri);
     if (state?.timer) clearTimeout(state.timer);
     states.delete(uri);
+    linter.forget(uri);
     if (!pullMode && state?.published) {
       connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err: unknown) => log.warn(`${uri}: ${errorText(err)}`));
     }
@@ -392,7 +398,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
           isPreferred: finding.fix.applicability === "safe",
-          edit: edit(finding.fix.edits),
+          // Line breaks as the file has them (`\r\n` in a CRLF file), as `--fix` writes them.
+          edit: edit(finding.fix.edits.map((e) => matchLineEndings(text, e))),
         });
       }
       const seen = new Set<string>();

@@ -3,8 +3,8 @@
  * (or the client's answer to `workspace/configuration`, section "deploylint"). Untrusted input:
  * every field is checked, a bad one is reported and ignored, never thrown.
  */
-import { DEFAULT_MAX_BYTES } from "../engine/read.js";
-import type { RuleSelection } from "../engine/registry.js";
+import { ConfigValidator } from "../config/index.js";
+import { allRules, type RuleSelection } from "../engine/registry.js";
 import type { OptionValues } from "../engine/rule.js";
 import type { Level } from "../engine/types.js";
 import { DEFAULT_DOCS_BASE_URL } from "../formatters/index.js";
@@ -16,8 +16,8 @@ export interface Settings {
   rules: RuleSelection;
   /** Delay between the last change of a document and its re-lint (push mode). */
   debounceMs: number;
-  /** Documents larger than this (UTF-8 bytes) are not linted. */
-  maxFileSize: number;
+  /** Documents larger than this (UTF-8 bytes) are not linted; undefined: the config's `maxFileSize`, else 5 MB. */
+  maxFileSize: number | undefined;
   /** Base URL of the rule pages linked from each diagnostic. */
   docsBaseUrl: string;
   /** Whether to use the project's config files at all (default true). */
@@ -27,12 +27,19 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   rules: {},
   debounceMs: DEFAULT_DEBOUNCE_MS,
-  maxFileSize: DEFAULT_MAX_BYTES,
+  maxFileSize: undefined,
   docsBaseUrl: DEFAULT_DOCS_BASE_URL,
   useConfigFiles: true,
 };
 
 const LEVELS: readonly Level[] = ["off", "info", "warning", "error"];
+
+let validatorInstance: ConfigValidator | undefined;
+/** Compiled on first use (a few milliseconds), then kept. */
+function validator(): ConfigValidator {
+  validatorInstance ??= new ConfigValidator(allRules());
+  return validatorInstance;
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -60,14 +67,15 @@ function isOptionValue(v: unknown): v is OptionValues[string] {
 export function settingsSection(raw: unknown): Record<string, unknown> | undefined {
   if (!isRecord(raw)) return undefined;
   if (isRecord(raw.deploylint)) return raw.deploylint;
-  const keys = ["rules", "disable", "only", "debounceMs", "maxFileSize", "docsBaseUrl", "useConfigFiles"];
+  const keys = ["rules", "disable", "only", "debounceMs", "maxFileSize", "docsBaseUrl", "useConfigFiles", "diagnosticMode"];
   return keys.some((k) => k in raw) ? raw : undefined;
 }
 
 /**
  * Parses a section over `base`: fields present replace those of `base`. Accepted shapes:
  *   rules: ["id", …]                        only these rules (like --rule)
- *   rules: {"id": "off"|"info"|"warning"|"error" | [level, {options}]}   per-rule levels, as in the config file
+ *   rules: {"id": "off"|"info"|"warning"|"error" | [level, {options}]}   per-rule levels, as in the config
+ *                                           file and validated as there (a bad entry is reported and left out)
  *   only: ["id", …]  disable: ["id", …]     like --rule / --disable
  *   debounceMs: number ≥ 0, maxFileSize: bytes > 0, docsBaseUrl: string, useConfigFiles: boolean
  */
@@ -82,6 +90,12 @@ export function parseSettings(section: Record<string, unknown>, base: Settings):
     } else if (isRecord(rules)) {
       const levels: Record<string, { level?: Level; options?: OptionValues }> = {};
       for (const [id, v] of Object.entries(rules)) {
+        // The config file's own validation (levels, each rule's option types and bounds, unknown ids).
+        const checked = validator().validate({ rules: { [id]: v } });
+        if (!checked.ok) {
+          for (const p of checked.problems) problems.push(`${p.path}: ${p.message}`);
+          continue;
+        }
         const [level, options] = Array.isArray(v) ? [v[0], v[1]] : [v, undefined];
         if (typeof level !== "string" || !(LEVELS as readonly string[]).includes(level)) {
           problems.push(`rules.${id}: expected one of ${LEVELS.join(", ")} (or [level, options])`);

@@ -1,5 +1,6 @@
 import { defineRule, type Node, type RuleContext } from "../../engine/rule.js";
 import { visualColumn, type SourceText } from "../../engine/source.js";
+import { braceFix, braceStyle, definedMacros, type BraceStyle } from "./_brace-fix.js";
 
 /**
  * GCC's `-Wmisleading-indentation` (gcc/c-family/c-indentation.cc) on the tree-sitter tree and
@@ -47,6 +48,9 @@ interface FileState {
   lineDirective: number | undefined;
   /** Whether the tree has any ERROR or MISSING node, lazily. */
   treeHasError: boolean | undefined;
+  /** For the fix, lazily: where this file puts a block's `{`, and the names it `#define`s. */
+  braceStyle?: BraceStyle;
+  macros?: Set<string>;
 }
 
 /** Nodes that stand for the next statement are not grown past these when choosing the report range. */
@@ -69,7 +73,7 @@ export default defineRule<Options>({
   id: "c/misleading-indentation",
   languages: ["c", "cpp"],
   severity: "error",
-  fix: "never",
+  fix: "sometimes",
   tags: ["correctness", "security", "readability"],
   precision: "high",
   options: {
@@ -224,6 +228,18 @@ export default defineRule<Options>({
       "",
       "As in GCC, a `#line` or `# 42 \"file\"` directive turns the check off from there on (generated",
       "code).",
+      "",
+      "**Fix** (safe): braces around the body as it is executed, and the misleading statement moved",
+      "out to the guard's indentation, so the indentation tells the truth and the code does what it",
+      "did before: in the first example, the first `goto fail;` gets braces and the second moves out",
+      "to the `if`'s column, where it always ran. Bracing both statements would change what",
+      "runs, so it is never offered: if the second statement was meant to be guarded, that is a bug",
+      "to fix by hand. The `{` goes where the file's other blocks put it (end of the header line,",
+      "or a line of its own), indentation is copied (tabs stay tabs). Offered only for a simple",
+      "body (an expression, `return`, `goto`, `break` or `continue`) on lines of its own, in a",
+      "function without syntax errors, with no preprocessor line in between; unsafe when the body calls",
+      "something that looks like a macro (`ALL_CAPS(…)` or a name `#define`d in the file), which",
+      "might expand to several statements.",
     ].join("\n"),
   },
   check(ctx) {
@@ -299,6 +315,21 @@ function checkGuard(
   const { guardAt, bodyAt, nextAt, emptyBody } = layout;
   const lineEnd = ctx.source.lineEnd(nextAt.line);
   const statement = statementAt(stmt, next.offset);
+  // The fix: only where tokens and nodes agree (no syntax error in the function, no empty macro
+  // at either end).
+  const root = stmt.tree.rootNode;
+  const clean = !errors || enclosingFunction(stmt)?.hasError === false;
+  const fix =
+    clean && !emptyBody && statement && bodyToken.offset === body.startIndex && statement.startIndex === next.offset
+      ? braceFix({
+          source: ctx.source,
+          stmt,
+          body,
+          next: statement,
+          style: (state.braceStyle ??= braceStyle(root)),
+          macros: (state.macros ??= definedMacros(root)),
+        })
+      : undefined;
   ctx.report({
     // The statement, or its first line when it spans several (a whole loop would be too much).
     at: { start: next.offset, end: statement ? Math.min(statement.endIndex, lineEnd) : lineEnd },
@@ -309,6 +340,7 @@ function checkGuard(
         message: relatedMessage(guard, bodyAt.line, nextAt.line, emptyBody),
       },
     ],
+    ...(fix ? { fix } : {}),
   });
 }
 
@@ -609,6 +641,12 @@ function soundNext(stmt: Node, offset: number): boolean {
     if (n.isError) return n.startIndex <= stmt.startIndex && stmt.endIndex <= n.endIndex;
   }
   return true;
+}
+
+/** The function definition around a node, if any. */
+function enclosingFunction(node: Node): Node | undefined {
+  for (let n: Node | null = node.parent; n; n = n.parent) if (n.type === "function_definition") return n;
+  return undefined;
 }
 
 /** The largest node that starts at the next token without being a block (the report range). */

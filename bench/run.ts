@@ -1,0 +1,513 @@
+/**
+ * `npm run bench`: prints figures, never asserts timings.
+ *
+ * For each corpus (the machine's C, the machine's shell scripts, the fixtures, a synthetic
+ * deployment tree at 1×, 4× and 16×) it times deploylint at `-j 1` and `-j 2` and the anchor tool
+ * on the same files, interleaved (A B C, A B C…) and takes the median; then single-file and
+ * pre-commit-sized (20 files) latency. Progress goes to stderr, the tables to stdout.
+ *
+ *   node dist/bench/run.js [--quick] [--runs N] [--budget SECONDS] [--json FILE] [--only c,shell,fixtures,synthetic,latency]
+ *
+ * --runs N (default 5; --quick: 1) is the most rounds a group gets; --budget (default 100 s per
+ * group, 0: no limit) bounds them, so a slow corpus gets fewer (the "runs" column says how many).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { clangTidyAnchor, gccAnchor, shellcheckAnchor, type AnchorSpec } from "./anchors.js";
+import { fixtures, mb, synthetic, systemC, systemShell, type Corpus, type CorpusContext } from "./corpus.js";
+import { cleanUp, interleaved, job, type Command, type Job, type Timing } from "./measure.js";
+import { fixed, millis, rssMb, seconds, table, times } from "./table.js";
+
+const SECTIONS = ["c", "shell", "fixtures", "synthetic", "latency"] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Settings {
+  quick: boolean;
+  runs: number;
+  json: string | undefined;
+  only: ReadonlySet<Section>;
+  /** Bytes of C (sources first, then a sample of headers). */
+  cCapBytes: number;
+  /** Bytes of the C corpus that clang-tidy is timed on. */
+  clangTidyCapBytes: number;
+  shellMaxFiles: number;
+  /** Projects in the 1× synthetic tree (about 55 KB each). */
+  baseProjects: number;
+  scales: readonly number[];
+  /** Time one group (a corpus, its anchors) may take: rounds beyond it are dropped. */
+  groupBudgetMs: number;
+}
+
+const SEED = 20151206;
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = path.join(ROOT, "dist", "src", "cli", "bin.js");
+const SAMPLE_C = path.join(ROOT, "examples", "src", "sslKeyExchange.c");
+const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
+
+function parseSettings(argv: readonly string[]): Settings {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { quick: { type: "boolean" }, runs: { type: "string" }, json: { type: "string" }, only: { type: "string" }, budget: { type: "string" } },
+    strict: true,
+  });
+  const quick = values.quick === true;
+  const runs = values.runs === undefined ? (quick ? 1 : 5) : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a whole number ≥ 1, not '${values.runs}'`);
+  const budget = values.budget === undefined ? 100 : Number(values.budget);
+  if (!Number.isFinite(budget) || budget < 0) throw new Error(`--budget takes seconds (0: no limit), not '${values.budget}'`);
+  const only = values.only === undefined ? SECTIONS : values.only.split(",").map((s) => s.trim());
+  const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`--only: unknown section(s) ${unknown.join(", ")} (choose from ${SECTIONS.join(", ")})`);
+  return {
+    quick,
+    runs,
+    json: values.json,
+    only: new Set(only as Section[]),
+    cCapBytes: quick ? 1e6 : 3e6,
+    clangTidyCapBytes: quick ? 150e3 : 0.6e6,
+    shellMaxFiles: quick ? 40 : 5000,
+    baseProjects: quick ? 8 : 100,
+    scales: [1, 4, 16],
+    groupBudgetMs: budget === 0 ? Infinity : budget * 1000,
+  };
+}
+
+// ---------------------------------------------------------------- the machine
+
+interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  node: string;
+  os: string;
+  loadAtStart: number[];
+  loadAtEnd?: number[];
+}
+
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync("/proc/cpuinfo", "utf8"));
+    return m?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown";
+  } catch {
+    return os.cpus()[0]?.model ?? "unknown";
+  }
+}
+
+function machine(): Machine {
+  return {
+    cpu: cpuModel(),
+    cores: os.availableParallelism(),
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    loadAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
+  };
+}
+
+// ---------------------------------------------------------------- measuring a corpus
+
+interface CorpusResult {
+  name: string;
+  files: number;
+  bytes: number;
+  note: string | undefined;
+  j1: Timing;
+  j2: Timing;
+  anchors: AnchorResult[];
+}
+
+interface AnchorResult {
+  corpus: string;
+  tool: string;
+  version: string | undefined;
+  files: number;
+  bytes: number;
+  timing: Timing;
+  /** The anchor's time scaled per byte to the whole corpus (equal to the median when timed on all of it). */
+  projectedMs: number;
+  corpusBytes: number;
+  ratioJ1: number;
+  ratioJ2: number;
+  /** The same ratio on CPU time (anchor CPU, scaled likewise, ÷ deploylint -j1 CPU). */
+  cpuRatioJ1: number;
+  target: number;
+  note: string | undefined;
+}
+
+/** deploylint with the JSON reporter (its findings are counted, a check that it linted something). */
+function deploylint(label: string, args: readonly string[], jobs?: number): Command {
+  const j = jobs === undefined ? [] : ["-j", String(jobs)];
+  return {
+    label,
+    argv: [process.execPath, BIN, "-f", "json", ...j, ...args],
+    env: { DEPLOYLINT_BENCH_RSS: "1" },
+    captureRss: true,
+    countFindings: true,
+    cwd: ROOT,
+  };
+}
+
+async function measureCorpus(corpus: Corpus, anchors: readonly AnchorSpec[], s: Settings): Promise<CorpusResult> {
+  log(`${corpus.name}: ${corpus.files.length} files, ${mb(corpus.bytes)} MB`);
+  const jobs: Job[] = [
+    job(deploylint("deploylint -j 1", corpus.args, 1)),
+    job(deploylint("deploylint -j 2", corpus.args, 2)),
+    ...anchors.map((a) => a.job),
+  ];
+  const [j1, j2, ...anchorTimings] = await interleaved(jobs, s.runs, log, s.groupBudgetMs);
+  if (!j1 || !j2) throw new Error("missing deploylint timings");
+  return {
+    name: corpus.name,
+    files: corpus.files.length,
+    bytes: corpus.bytes,
+    note: corpus.note,
+    j1,
+    j2,
+    anchors: anchors.map((a, i) => anchorResult(corpus, a, anchorTimings[i] as Timing, j1, j2)),
+  };
+}
+
+function anchorResult(corpus: Corpus, a: AnchorSpec, timing: Timing, j1: Timing, j2: Timing): AnchorResult {
+  const scale = corpus.bytes / a.bytes;
+  const projectedMs = timing.medianMs * scale;
+  const cpuRatioJ1 = timing.medianCpuMs !== undefined && j1.medianCpuMs !== undefined ? (timing.medianCpuMs * scale) / j1.medianCpuMs : Number.NaN;
+  return {
+    corpus: corpus.name,
+    tool: a.tool,
+    version: a.version,
+    files: a.files.length,
+    bytes: a.bytes,
+    timing,
+    projectedMs,
+    corpusBytes: corpus.bytes,
+    cpuRatioJ1,
+    ratioJ1: projectedMs / j1.medianMs,
+    ratioJ2: projectedMs / j2.medianMs,
+    target: a.target,
+    note: a.note,
+  };
+}
+
+// ---------------------------------------------------------------- latency
+
+interface LatencyResult {
+  node: Timing;
+  oneFile: Timing;
+  twentyFiles: Timing;
+  twentyFileNames: string[];
+}
+
+/**
+ * Twenty files of the first synthetic projects (C, shell, Dockerfile, units, Makefile), copied to
+ * a scratch directory: bench/.corpus is gitignored, and deploylint (like git) silently skips an
+ * ignored file named on its command line.
+ */
+function preCommitFiles(tree: Corpus, scratch: string): string[] {
+  const treeDir = tree.args[0] as string;
+  return [...tree.files]
+    .sort()
+    .slice(0, 20)
+    .map((f) => {
+      const dest = path.join(scratch, path.relative(treeDir, f));
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.copyFileSync(f, dest);
+      return dest;
+    });
+}
+
+async function measureLatency(tree: Corpus, s: Settings): Promise<LatencyResult> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "deploylint-bench-precommit-"));
+  try {
+    const files = preCommitFiles(tree, scratch);
+    log(`latency: node -e 0, deploylint on one file, deploylint on ${files.length} files`);
+    const [node, oneFile, twentyFiles] = await interleaved(
+      [
+        job({ label: "node -e 0", argv: [process.execPath, "-e", "0"] }),
+        job(deploylint("deploylint one file", [SAMPLE_C])),
+        job(deploylint(`deploylint ${files.length} files`, files)),
+      ],
+      Math.max(s.runs * 2, s.quick ? 3 : 10),
+      log,
+      s.groupBudgetMs,
+    );
+    if (!node || !oneFile || !twentyFiles) throw new Error("missing latency timings");
+    return { node, oneFile, twentyFiles, twentyFileNames: files.map((f) => path.relative(scratch, f)) };
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- the report
+
+interface Results {
+  machine: Machine;
+  settings: Omit<Settings, "only"> & { only: Section[] };
+  corpora: CorpusResult[];
+  latency: LatencyResult | undefined;
+}
+
+const flag = (t: Timing): string => (t.exitCodes.some((c) => c !== 0 && c !== 1) ? ` (exit ${t.exitCodes.join("/")})` : "");
+
+/** The findings count; both counts when -j1 and -j2 disagree (they must not). */
+function findingsCell(c: CorpusResult): string {
+  const [a, b] = [c.j1.findings, c.j2.findings];
+  if (a === undefined) return "n/a";
+  return a === b ? String(a) : `${a} ≠ ${b ?? "n/a"}`;
+}
+
+const cpuSeconds = (t: Timing): string => (t.medianCpuMs === undefined ? "n/a" : seconds(t.medianCpuMs));
+
+function deploylintTable(corpora: readonly CorpusResult[]): string {
+  return table(
+    [
+      { title: "corpus" },
+      { title: "files", align: "right" },
+      { title: "MB", align: "right" },
+      { title: "-j1 s", align: "right" },
+      { title: "-j2 s", align: "right" },
+      { title: "t1/t2", align: "right" },
+      { title: "MB/s -j1", align: "right" },
+      { title: "cpu s -j1", align: "right" },
+      { title: "cpu s -j2", align: "right" },
+      { title: "peak RSS MB -j1/-j2", align: "right" },
+      { title: "findings", align: "right" },
+      { title: "runs", align: "right" },
+    ],
+    corpora.map((c) => [
+      c.name,
+      String(c.files),
+      mb(c.bytes),
+      seconds(c.j1.medianMs) + flag(c.j1),
+      seconds(c.j2.medianMs) + flag(c.j2),
+      times(c.j1.medianMs / c.j2.medianMs),
+      fixed(c.bytes / 1e6 / (c.j1.medianMs / 1000), 2),
+      cpuSeconds(c.j1),
+      cpuSeconds(c.j2),
+      `${rssMb(c.j1.peakRssKb)} / ${rssMb(c.j2.peakRssKb)}`,
+      findingsCell(c),
+      String(c.j1.runs),
+    ]),
+  );
+}
+
+function anchorTable(anchors: readonly AnchorResult[]): string {
+  return table(
+    [
+      { title: "corpus" },
+      { title: "anchor" },
+      { title: "timed on", align: "right" },
+      { title: "anchor s", align: "right" },
+      { title: "anchor s, whole corpus", align: "right" },
+      { title: "÷ deploylint -j1", align: "right" },
+      { title: "÷ deploylint -j2", align: "right" },
+      { title: "cpu ÷ cpu -j1", align: "right" },
+      { title: "target", align: "right" },
+      { title: "runs", align: "right" },
+    ],
+    anchors.map((a) => [
+      a.corpus,
+      `${a.tool}${a.version ? ` (${shortVersion(a.version)})` : ""}`,
+      `${a.files} files, ${mb(a.bytes)} MB`,
+      seconds(a.timing.medianMs),
+      seconds(a.projectedMs) + (a.bytes < a.corpusBytes ? " (scaled)" : ""),
+      times(a.ratioJ1),
+      times(a.ratioJ2),
+      times(a.cpuRatioJ1),
+      `≥${a.target}×`,
+      String(a.timing.runs),
+    ]),
+  );
+}
+
+const shortVersion = (v: string): string => /\d+\.\d+(\.\d+)?/.exec(v)?.[0] ?? v;
+
+function scalingTable(synth: readonly CorpusResult[]): string {
+  const base = synth[0];
+  if (!base) return "";
+  return table(
+    [
+      { title: "tree" },
+      { title: "files", align: "right" },
+      { title: "MB", align: "right" },
+      { title: "byte ratio", align: "right" },
+      { title: "time ratio -j1", align: "right" },
+      { title: "time ratio -j2", align: "right" },
+      { title: "MB/s -j1", align: "right" },
+      { title: "MB/s -j2", align: "right" },
+      { title: "t1/t2", align: "right" },
+      { title: "peak RSS MB", align: "right" },
+    ],
+    synth.map((c) => [
+      c.name,
+      String(c.files),
+      mb(c.bytes),
+      times(c.bytes / base.bytes),
+      times(c.j1.medianMs / base.j1.medianMs),
+      times(c.j2.medianMs / base.j2.medianMs),
+      fixed(c.bytes / 1e6 / (c.j1.medianMs / 1000), 2),
+      fixed(c.bytes / 1e6 / (c.j2.medianMs / 1000), 2),
+      times(c.j1.medianMs / c.j2.medianMs),
+      rssMb(Math.max(c.j1.peakRssKb ?? 0, c.j2.peakRssKb ?? 0) || undefined),
+    ]),
+  );
+}
+
+/** Throughput once start-up is paid: extra bytes ÷ extra time between the smallest and largest tree. */
+function marginal(synth: readonly CorpusResult[], pick: (c: CorpusResult) => Timing): number {
+  const a = synth[0];
+  const b = synth[synth.length - 1];
+  if (!a || !b || a === b) return Number.NaN;
+  return (b.bytes - a.bytes) / 1e6 / ((pick(b).medianMs - pick(a).medianMs) / 1000);
+}
+
+function latencyTable(l: LatencyResult): string {
+  const row = (what: string, t: Timing, target: string): string[] => [
+    what,
+    millis(t.medianMs) + flag(t),
+    millis(t.minMs),
+    t.medianCpuMs === undefined ? "n/a" : millis(t.medianCpuMs),
+    rssMb(t.peakRssKb),
+    target,
+    String(t.runs),
+  ];
+  return table(
+    [
+      { title: "run" },
+      { title: "median ms", align: "right" },
+      { title: "min ms", align: "right" },
+      { title: "cpu ms", align: "right" },
+      { title: "peak RSS MB", align: "right" },
+      { title: "target" },
+      { title: "runs", align: "right" },
+    ],
+    [
+      row("node -e 0 (bare Node start-up)", l.node, ""),
+      row("deploylint examples/src/sslKeyExchange.c", l.oneFile, "≤150 ms"),
+      row(`deploylint on ${l.twentyFileNames.length} files (pre-commit; ${l.twentyFiles.findings ?? "?"} findings)`, l.twentyFiles, "≤250 ms"),
+    ],
+  );
+}
+
+/**
+ * How the cost of one more MB changes with size: (Δt/ΔB from the second-largest to the largest
+ * tree) ÷ (Δt/ΔB from the smallest to the next). 1 is linear; start-up cost cancels out.
+ */
+function costGrowth(synth: readonly CorpusResult[]): number {
+  if (synth.length < 3) return Number.NaN;
+  const step = (a: CorpusResult, b: CorpusResult): number => (b.j1.medianMs - a.j1.medianMs) / (b.bytes - a.bytes);
+  return step(synth[synth.length - 2] as CorpusResult, synth[synth.length - 1] as CorpusResult) / step(synth[0] as CorpusResult, synth[1] as CorpusResult);
+}
+
+interface Verdict {
+  target: string;
+  figure: string;
+  met: boolean | undefined;
+}
+
+function verdicts(r: Results): Verdict[] {
+  const out: Verdict[] = [];
+  for (const a of r.corpora.flatMap((c) => c.anchors)) {
+    out.push({
+      target: `${a.corpus}: ${a.tool.split(" ")[0]} time ÷ deploylint -j1 time ≥ ${a.target}× (cpu-time ratio in brackets)`,
+      figure: `${times(a.ratioJ1)} (${times(a.cpuRatioJ1)})`,
+      met: a.ratioJ1 >= a.target,
+    });
+  }
+  const synth = r.corpora.filter((c) => c.name.startsWith("synthetic"));
+  const largest = synth[synth.length - 1];
+  if (largest) {
+    const sp = largest.j1.medianMs / largest.j2.medianMs;
+    out.push({ target: `2-worker speedup t1/t2 on ${largest.name} ≥ 1.6×`, figure: times(sp), met: sp >= 1.6 });
+    const lin = costGrowth(synth);
+    if (Number.isFinite(lin)) {
+      out.push({ target: "cost linear in bytes: seconds per extra MB, top step ÷ first step ≤ 1.2 (-j1)", figure: fixed(lin, 2), met: lin <= 1.2 });
+    }
+  }
+  const rss = r.corpora.flatMap((c) => [c.j1.peakRssKb, c.j2.peakRssKb]).filter((x): x is number => x !== undefined);
+  if (rss.length > 0) out.push({ target: "peak RSS ≤ 300 MB on every corpus", figure: `${rssMb(Math.max(...rss))} MB`, met: Math.max(...rss) <= 300 * 1024 });
+  const c = r.corpora.find((x) => x.name === "system C");
+  if (c) {
+    const perCpu = c.j1.medianCpuMs === undefined ? "" : `; ${fixed(c.bytes / 1e6 / (c.j1.medianCpuMs / 1000), 2)} MB per cpu-s`;
+    out.push({ target: "C throughput per core (bytes ÷ -j1 wall time)", figure: `${fixed(c.bytes / 1e6 / (c.j1.medianMs / 1000), 2)} MB/s${perCpu}`, met: undefined });
+  }
+  if (r.latency) {
+    out.push({ target: "single-file latency ≤ 150 ms", figure: `${millis(r.latency.oneFile.medianMs)} ms`, met: r.latency.oneFile.medianMs <= 150 });
+    out.push({ target: "20-file run ≤ 250 ms", figure: `${millis(r.latency.twentyFiles.medianMs)} ms`, met: r.latency.twentyFiles.medianMs <= 250 });
+  }
+  return out;
+}
+
+function report(r: Results): string {
+  const m = r.machine;
+  const parts: string[] = [
+    `deploylint bench — ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.os}`,
+    `load average at start ${m.loadAtStart.join(" ")}, at end ${(m.loadAtEnd ?? []).join(" ")}; median of interleaved runs${r.settings.quick ? " (--quick: one run, small corpora)" : ""}`,
+  ];
+  const load = Math.max(...m.loadAtStart.slice(0, 1), ...(m.loadAtEnd ?? []).slice(0, 1));
+  if (load > m.cores) parts.push(`NOTE: the machine was busy (load ${fixed(load, 1)} on ${m.cores} cores): wall times are inflated; the cpu columns are steadier.`);
+  parts.push("");
+  if (r.corpora.length > 0) {
+    parts.push("## deploylint", "", deploylintTable(r.corpora), "");
+    for (const c of r.corpora) if (c.note) parts.push(`- ${c.name}: ${c.note}`);
+    parts.push("");
+  }
+  const anchors = r.corpora.flatMap((c) => c.anchors);
+  if (anchors.length > 0) {
+    parts.push("## anchors (same files; ratio = anchor time ÷ deploylint time)", "", anchorTable(anchors), "");
+    for (const a of anchors) if (a.note) parts.push(`- ${a.tool}: ${a.note}`);
+    parts.push("");
+  }
+  const synth = r.corpora.filter((c) => c.name.startsWith("synthetic"));
+  if (synth.length > 1) {
+    parts.push("## scaling (synthetic tree)", "", scalingTable(synth), "");
+    parts.push(`- marginal throughput (extra MB ÷ extra seconds, smallest → largest tree): ${fixed(marginal(synth, (c) => c.j1), 2)} MB/s at -j1, ${fixed(marginal(synth, (c) => c.j2), 2)} MB/s at -j2`, "");
+  }
+  if (r.latency) parts.push("## latency", "", latencyTable(r.latency), "");
+  const v = verdicts(r);
+  if (v.length > 0) {
+    const mark = (x: Verdict): string => (x.met === undefined ? "—" : x.met ? "met" : "NOT met");
+    parts.push("## targets", "", table([{ title: "target" }, { title: "figure", align: "right" }, { title: "" }], v.map((x) => [x.target, x.figure, mark(x)])), "");
+  }
+  return parts.join("\n");
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const s = parseSettings(process.argv.slice(2));
+  if (!fs.existsSync(BIN)) throw new Error(`${path.relative(ROOT, BIN)} is missing: build first (npx tsc -p .)`);
+  const started = Date.now();
+  const ctx: CorpusContext = { root: ROOT, corpusDir: path.join(ROOT, "bench", ".corpus"), seed: SEED, log };
+  const results: Results = { machine: machine(), settings: { ...s, only: [...s.only] }, corpora: [], latency: undefined };
+
+  if (s.only.has("c")) {
+    const c = systemC(ctx, s.cCapBytes);
+    const anchors = [gccAnchor(c), clangTidyAnchor(c, s.clangTidyCapBytes, SEED)].filter((a): a is AnchorSpec => a !== undefined);
+    results.corpora.push(await measureCorpus(c, anchors, s));
+  }
+  if (s.only.has("shell")) {
+    const sh = systemShell(ctx, s.shellMaxFiles);
+    results.corpora.push(await measureCorpus(sh, [shellcheckAnchor(sh)].filter((a): a is AnchorSpec => a !== undefined), s));
+  }
+  if (s.only.has("fixtures")) results.corpora.push(await measureCorpus(fixtures(ctx), [], s));
+  if (s.only.has("synthetic")) {
+    for (const scale of s.scales) results.corpora.push(await measureCorpus(synthetic(ctx, `${scale}x`, s.baseProjects * scale), [], s));
+  }
+  if (s.only.has("latency")) results.latency = await measureLatency(synthetic(ctx, "1x", s.baseProjects), s);
+
+  results.machine.loadAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
+  process.stdout.write(`${report(results)}\n`);
+  if (s.json) fs.writeFileSync(s.json, `${JSON.stringify(results, null, 2)}\n`);
+  cleanUp();
+  log(`bench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().catch((e: unknown) => {
+  cleanUp();
+  log(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 2;
+});
+

@@ -1,0 +1,195 @@
+/**
+ * The fix of `c/misleading-indentation`: make the indentation tell the truth without changing
+ * what the code does. Braces go around the body as it is executed (the one statement the guard
+ * really guards), and the misleadingly indented statement moves out to the guard's indentation:
+ *
+ * ```c
+ * 	if (err != 0)              	if (err != 0) {
+ * 		goto fail;      →      		goto fail;
+ * 		goto fail;             	}
+ *                             	goto fail;
+ * ```
+ *
+ * The closing brace takes the guard's indentation; the moved statement that of the statement it
+ * really follows in its block (for nested braceless guards, the outermost one).
+ *
+ * Bracing the second statement too would change behaviour (that may be what the author meant —
+ * the `goto fail` bug was exactly that — but a fix must not decide it silently), so it is never
+ * offered. The braces follow the file's style (`{` at the end of the guard's line, or on a line
+ * of its own when the file's other `if`/`for`/`while` blocks do that), the indentation strings are
+ * copied from the file (tabs stay tabs), and line breaks follow the file's.
+ *
+ * Offered only where the edit is well-defined: a tree without syntax errors; a body that is one
+ * simple statement (expression, `return`, `goto`, `break`, `continue`) on lines of its own after
+ * the guard's header, with nothing but a `//` comment after it on its last line; a next statement
+ * that starts a later line and whose lines all start with its first line's indentation; no
+ * preprocessor line anywhere from the header to the end of the next statement; no line start
+ * inside a multi-line comment or string. `unsafe` instead of `safe` when the body is a call of
+ * something that looks like a macro (`ALL_CAPS(...)`, or a name `#define`d in this file): a
+ * macro expanding to several statements is guarded only up to its first `;` today, and would be
+ * guarded whole inside braces.
+ */
+import type { FixDescriptor, Node } from "../../engine/rule.js";
+import type { SourceText } from "../../engine/source.js";
+
+export type BraceStyle = "same-line" | "next-line";
+
+/** Statements that are one simple statement: bracing them cannot change what they do. */
+const SIMPLE_BODIES: ReadonlySet<string> = new Set([
+  "expression_statement",
+  "return_statement",
+  "goto_statement",
+  "break_statement",
+  "continue_statement",
+]);
+
+/** Statements that may be moved out to the guard's indentation. */
+function movable(node: Node): boolean {
+  return (/_statement$/.test(node.type) || node.type === "declaration") && node.type !== "case_statement" && node.type !== "compound_statement";
+}
+
+const GUARDS = ["if_statement", "else_clause", "for_statement", "for_range_loop", "while_statement"];
+
+function guardedBody(node: Node): Node | null {
+  if (node.type === "if_statement") return node.childForFieldName("consequence");
+  if (node.type === "else_clause") return node.namedChildren.filter((c) => c !== null && c.type !== "comment").at(-1) ?? null;
+  return node.childForFieldName("body");
+}
+
+/** The last child of `stmt` before `body` that is not a comment: `)` of the header, or `else`. */
+function headerEnd(stmt: Node, body: Node): Node | null {
+  let last: Node | null = null;
+  for (let i = 0; i < stmt.childCount; i++) {
+    const child = stmt.child(i);
+    if (!child || child.startIndex >= body.startIndex) break;
+    if (child.type !== "comment") last = child;
+  }
+  return last;
+}
+
+/**
+ * Where this file puts the `{` of an `if`/`else`/`for`/`while` block: on the header's line, or on
+ * a line of its own (most blocks decide; no blocks: on the header's line).
+ */
+export function braceStyle(root: Node): BraceStyle {
+  let same = 0;
+  let next = 0;
+  for (const stmt of root.descendantsOfType(GUARDS)) {
+    const body = guardedBody(stmt);
+    if (!body || body.type !== "compound_statement") continue;
+    const end = headerEnd(stmt, body);
+    if (!end) continue;
+    if (end.endPosition.row === body.startPosition.row) same++;
+    else next++;
+  }
+  return next > same ? "next-line" : "same-line";
+}
+
+/** Names `#define`d in this file (any kind). */
+export function definedMacros(root: Node): Set<string> {
+  const out = new Set<string>();
+  for (const def of root.descendantsOfType(["preproc_def", "preproc_function_def"])) {
+    const name = def.childForFieldName("name");
+    if (name) out.add(name.text);
+  }
+  return out;
+}
+
+function leadingBlanks(line: string): string {
+  return /^[ \t]*/.exec(line)?.[0] ?? "";
+}
+
+/** Rest of a line that may follow a statement we add a brace after: blanks and a `//` comment (not continued). */
+function quietRest(rest: string): boolean {
+  return /^[ \t]*(\/\/.*)?$/.test(rest) && !rest.endsWith("\\");
+}
+
+/** The line break that ends `line` (`\n` or `\r\n`; `\n` for the last line). */
+function lineBreakOf(source: SourceText, line: number): string {
+  return source.text.slice(source.lineEnd(line), source.lineStart(line + 1)) || "\n";
+}
+
+/** A call or bare name in statement position that may be a macro (`CLEANUP(x);`, `UNLOCK;`). */
+function macroLike(body: Node, macros: ReadonlySet<string>): boolean {
+  if (body.type !== "expression_statement") return false;
+  const expr = body.namedChild(0);
+  const callee = expr?.type === "call_expression" ? expr.childForFieldName("function") : expr;
+  if (!callee || callee.type !== "identifier") return false;
+  return macros.has(callee.text) || /^[A-Z][A-Z0-9_]+$/.test(callee.text);
+}
+
+export interface BraceFixInput {
+  source: SourceText;
+  /** The guarding statement (`if_statement`, `else_clause`, loop) and its braceless body. */
+  stmt: Node;
+  body: Node;
+  /** The misleadingly indented statement (the whole node starting at the next token). */
+  next: Node;
+  style: BraceStyle;
+  macros: ReadonlySet<string>;
+}
+
+/** The fix, or undefined where it would not be well-defined (see the module comment). */
+export function braceFix({ source, stmt, body, next, style, macros }: BraceFixInput): FixDescriptor | undefined {
+  const text = source.text;
+  if (!SIMPLE_BODIES.has(body.type) || !movable(next) || body.hasError || next.hasError) return undefined;
+  const header = headerEnd(stmt, body);
+  if (!header) return undefined;
+  const headerLine = source.lineOf(header.endIndex);
+  const bodyLine = source.lineOf(body.startIndex);
+  const bodyEndLine = source.lineOf(body.endIndex);
+  const nextLine = source.lineOf(next.startIndex);
+  const nextEndLine = source.lineOf(next.endIndex);
+  if (bodyLine <= headerLine || nextLine <= bodyEndLine) return undefined;
+  if (/^[ \t]*#/m.test(text.slice(source.lineStart(headerLine), next.endIndex))) return undefined;
+
+  const guardIndent = leadingBlanks(source.lineText(source.lineOf(stmt.startIndex)));
+  // The next statement moves to the column of the statement it really follows: the outermost
+  // braceless guard around this one (`if (x)\n  if (y)\n    a();\n    b();` runs b() after the
+  // outer `if`), which is its sibling in the enclosing block.
+  let anchor: Node = stmt;
+  while (anchor.parent && !anchor.parent.equals(next.parent as Node)) anchor = anchor.parent;
+  if (!anchor.parent || !next.parent) return undefined;
+  const nextIndent = leadingBlanks(source.lineText(source.lineOf(anchor.startIndex)));
+  const edits: FixDescriptor["edits"] = [];
+
+  // The opening brace.
+  const headerRest = text.slice(header.endIndex, source.lineEnd(headerLine));
+  if (style === "same-line") {
+    edits.push({ start: header.endIndex, end: header.endIndex, text: " {" });
+  } else {
+    if (!quietRest(headerRest) && !/^[ \t]*\/\*.*\*\/[ \t]*$/.test(headerRest)) return undefined;
+    const at = source.lineEnd(headerLine);
+    edits.push({ start: at, end: at, text: `${lineBreakOf(source, headerLine)}${guardIndent}{` });
+  }
+
+  // The closing brace, on a line of its own after the body's last line.
+  if (!quietRest(text.slice(body.endIndex, source.lineEnd(bodyEndLine)))) return undefined;
+  const close = source.lineEnd(bodyEndLine);
+  edits.push({ start: close, end: close, text: `${lineBreakOf(source, bodyEndLine)}${guardIndent}}` });
+
+  // The next statement, out to the guard's indentation (each of its lines by the same prefix).
+  const prefix = leadingBlanks(source.lineText(nextLine));
+  if (source.lineStart(nextLine) + prefix.length !== next.startIndex || prefix === nextIndent) return undefined;
+  const root = stmt.tree.rootNode;
+  for (let line = nextLine; line <= nextEndLine; line++) {
+    const content = source.lineText(line);
+    if (content.trim() === "") continue;
+    if (!content.startsWith(prefix)) return undefined;
+    const start = source.lineStart(line);
+    if (line > nextLine) {
+      // Not inside a multi-line comment, string or continued line: there the blanks are text.
+      if (text.slice(source.lineStart(line - 1), source.lineEnd(line - 1)).endsWith("\\")) return undefined;
+      const leaf = root.descendantForIndex(start, start);
+      if (leaf && leaf.childCount === 0 && leaf.startIndex < start && leaf.endIndex > start) return undefined;
+    }
+    edits.push({ start, end: start + prefix.length, text: nextIndent });
+  }
+
+  const unsafe = macroLike(body, macros);
+  return {
+    title: "Add braces around the guarded statement and unindent the next one",
+    applicability: unsafe ? "unsafe" : "safe",
+    edits,
+  };
+}
