@@ -100,10 +100,16 @@ interface SystemFiles {
   shellScripts: string[];
 }
 
-const C_SOURCE_ROOTS = ["/usr", "/opt", "/root", "/home", "/srv"];
-const PRUNED_NAMES = new Set(["node_modules", ".corpus", ".git", "proc", "sys"]);
-const SHELL_BIN_DIRS = ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"];
-const SHELL_TREE_DIRS = ["/usr/lib", "/usr/libexec", "/usr/share", "/usr/local/lib", "/usr/local/share"];
+/**
+ * Where the machine's C and shell come from: the distribution's files under /usr (/bin and /sbin
+ * are links to /usr/bin and /usr/sbin). /usr/local, home directories and /opt hold what this
+ * machine's owners installed, not the distribution: they are left alone.
+ */
+const C_SOURCE_ROOTS = ["/usr"];
+const PRUNED_NAMES = new Set(["node_modules", ".corpus", ".git"]);
+const PRUNED_PATHS = new Set(["/usr/local", "/usr/include"]);
+const SHELL_BIN_DIRS = ["/usr/bin", "/usr/sbin"];
+const SHELL_TREE_DIRS = ["/usr/lib", "/usr/libexec", "/usr/share"];
 const SHELLS = new Set(["sh", "bash", "dash"]);
 
 /** The shell a `#!` line names, by basename (`/usr/bin/env bash` → `bash`). */
@@ -132,12 +138,10 @@ function firstLine(file: string): string {
 const isShellScript = (file: string): boolean => sizeOf(file) < MAX_FILE_BYTES && shebangShell(firstLine(file)) !== undefined;
 
 function scanSystem(ctx: CorpusContext): SystemFiles {
-  ctx.log("scanning the system for C files and shell scripts (once; cached in bench/.corpus/system-files.json)…");
-  const prune = (abs: string, name: string): boolean => PRUNED_NAMES.has(name) || abs === ctx.root;
-  const headers = walk("/usr/include", { prune, accept: (_, n) => n.endsWith(".h") });
-  const cSources = C_SOURCE_ROOTS.flatMap((r) =>
-    walk(r, { prune: (abs, n) => prune(abs, n) || abs === "/usr/include", accept: (abs, n) => n.endsWith(".c") && sizeOf(abs) < MAX_FILE_BYTES }),
-  );
+  ctx.log("scanning /usr for C files and shell scripts (once; cached in bench/.corpus/system-files.json)…");
+  const prune = (abs: string, name: string): boolean => PRUNED_NAMES.has(name) || PRUNED_PATHS.has(abs) || abs === ctx.root;
+  const headers = walk("/usr/include", { prune: (_, n) => PRUNED_NAMES.has(n), accept: (_, n) => n.endsWith(".h") });
+  const cSources = C_SOURCE_ROOTS.flatMap((r) => walk(r, { prune, accept: (abs, n) => n.endsWith(".c") && sizeOf(abs) < MAX_FILE_BYTES }));
   const inBin = SHELL_BIN_DIRS.flatMap((d) => walk(d, { prune: () => true, accept: (abs) => isShellScript(abs) }));
   const candidate = (n: string): boolean => !n.includes(".") || n.endsWith(".sh") || n.endsWith(".bash");
   const inTrees = SHELL_TREE_DIRS.flatMap((d) => walk(d, { prune, accept: (abs, n) => candidate(n) && isShellScript(abs) }));
@@ -198,7 +202,7 @@ export function systemShell(ctx: CorpusContext, maxFiles: number): Corpus {
     args: [dir],
     files,
     bytes: totalBytes(files),
-    note: `${files.length} of ${sys.shellScripts.length} sh/bash/dash scripts in the bin dirs, /usr/lib, /usr/libexec, /usr/share`,
+    note: `${files.length} of ${sys.shellScripts.length} sh/bash/dash scripts (by shebang) in /usr/bin, /usr/sbin, /usr/lib, /usr/libexec, /usr/share`,
   };
 }
 

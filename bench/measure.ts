@@ -28,6 +28,8 @@ export interface RunSample {
   exitCode: number | null;
   rssKb: number | undefined;
   findings?: number | undefined;
+  /** The end of stderr when deploylint exited 2 (an internal failure or an unreadable argument). */
+  failure?: string | undefined;
 }
 
 export interface Timing {
@@ -43,6 +45,8 @@ export interface Timing {
   exitCodes: number[];
   /** Findings reported by the last run (deploylint only), a check that the run linted something. */
   findings: number | undefined;
+  /** What deploylint said on the runs that exited 2, if any. */
+  failures: string[];
 }
 
 const RSS_LINE = /^deploylint-maxrss-kb: (\d+)\s*$/m;
@@ -82,6 +86,8 @@ function readTimeReport(report: string | undefined): { cpuMs: number; rssKb: num
   }
 }
 
+const lastLines = (text: string, n: number): string => text.trim().split("\n").slice(-n).join(" / ");
+
 function countJsonFindings(json: string): number | undefined {
   try {
     const parsed: unknown = JSON.parse(json);
@@ -117,7 +123,8 @@ export function runOnce(cmd: Command): Promise<RunSample> {
       const own = RSS_LINE.exec(tail);
       const t = readTimeReport(report);
       const findings = cmd.countFindings ? countJsonFindings(Buffer.concat(out).toString("utf8")) : undefined;
-      resolve({ ms, cpuMs: t?.cpuMs, exitCode: code, rssKb: own ? Number(own[1]) : t?.rssKb, findings });
+      const failure = cmd.captureRss && code !== 0 && code !== 1 ? lastLines(tail.replace(RSS_LINE, ""), 3) : undefined;
+      resolve({ ms, cpuMs: t?.cpuMs, exitCode: code, rssKb: own ? Number(own[1]) : t?.rssKb, findings, failure });
     });
   });
 }
@@ -170,6 +177,7 @@ function summarise(label: string, samples: readonly RunSample[]): Timing {
     peakRssKb: rss.length > 0 ? Math.max(...rss) : undefined,
     exitCodes: [...new Set(samples.map((s) => s.exitCode ?? -1))],
     findings: samples[samples.length - 1]?.findings,
+    failures: [...new Set(samples.flatMap((s) => (s.failure === undefined ? [] : [s.failure])))],
   };
 }
 

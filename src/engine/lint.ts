@@ -7,6 +7,7 @@ import { isHostLanguage, parseHost, type HostDocument } from "../languages/hosts
 import { LANGUAGES } from "../languages/index.js";
 import {
   argvCommand,
+  COMMANDS_QUERY,
   regionInfo,
   shellTextCommands,
   type ShellCommand,
@@ -257,7 +258,7 @@ export class Linter {
       if (!bash) return;
       const tree = this.parse(bash, region.text, path, `region ${index}`);
       try {
-        out.push(...shellTextCommands(tree, region, info, out.length, vars));
+        out.push(...shellTextCommands(tree, this.ts.query(bash, COMMANDS_QUERY), region, info, out.length, vars));
       } finally {
         tree.delete();
       }

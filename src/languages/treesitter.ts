@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { Edit, Language, Parser, Query, type Node, type Tree, type TreeCursor } from "web-tree-sitter";
 
-export type { Node, Tree, TreeCursor };
+export type { Node, Query, Tree, TreeCursor };
 
 export type GrammarId = "c" | "cpp" | "bash";
 

@@ -3,7 +3,7 @@
  * `command`, `nice`, `timeout`) stripped, words unquoted, and every position already mapped to the
  * host file. Shell rules see these and nothing of tree-sitter (ShellCheck's CommandCheck).
  */
-import type { Node, Tree } from "../treesitter.js";
+import type { Node, Query, Tree } from "../treesitter.js";
 import type { ArgvRegion, ShellRegion, ShellTextRegion } from "../regions.js";
 import { toHost } from "../regions.js";
 
@@ -386,8 +386,12 @@ export function regionInfo(region: ShellRegion, index: number): RegionInfo {
  * the regions of one file (they share an environment only in a plain script, but a Dockerfile's
  * ENV-less `RUN X=… ` is rare enough that sharing is harmless).
  */
+/** The query `shellTextCommands` runs: compile it once per worker (TreeSitter.query caches it). */
+export const COMMANDS_QUERY = "[(command) (variable_assignment)] @node";
+
 export function shellTextCommands(
   tree: Tree,
+  nodes: Query,
   region: ShellTextRegion,
   info: RegionInfo,
   firstSeq: number,
@@ -400,45 +404,38 @@ export function shellTextCommands(
     end: n.endIndex > n.startIndex ? toHost(map, n.endIndex - 1) + 1 : toHost(map, n.startIndex),
   });
   let errexit = region.assumptions.errexit === true;
-  const cursor = tree.walk();
-  try {
-    for (;;) {
-      const type = cursor.nodeType;
-      if (type === "command") {
-        const node = cursor.currentNode;
-        const words: ShellWord[] = [];
-        for (const c of node.children) {
-          if (!c || !c.isNamed) continue;
-          if (c.type === "variable_assignment" || c.type === "file_redirect" || c.type === "herestring_redirect") continue;
-          const target = c.type === "command_name" ? (c.firstNamedChild ?? c) : c;
-          const v = wordValue(target);
-          words.push({ ...v, ...host(target) });
-        }
-        const flags = flagsOf(node);
-        const set = setsErrexit(words);
-        if (set !== undefined && !flags.inFunction && !flags.conditional) errexit = set;
-        const cmd = commandFromWords(words, vars, {
-          ...host(node),
-          region: info,
-          seq: firstSeq + out.length,
-          ...flags,
-          tolerated: flags.tolerated || region.assumptions.failureTolerated === true,
-          errexit,
-        });
-        const tail = cmd && tailOf(node, host);
-        if (cmd && tail) cmd.tail = tail;
-        if (cmd) out.push(cmd);
-      } else if (type === "variable_assignment") {
-        recordAssignment(cursor.currentNode, vars);
-      }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return out;
-      }
+  // The walk runs inside tree-sitter: the query yields just commands and assignments, in
+  // document order (a command before the commands in its substitutions).
+  for (const { node } of nodes.captures(tree.rootNode)) {
+    if (node.type === "variable_assignment") {
+      // `A=1 cmd` sets A for cmd's environment only; it is no assignment for later commands.
+      if (node.parent?.type !== "command") recordAssignment(node, vars);
+      continue;
     }
-  } finally {
-    cursor.delete();
+    const words: ShellWord[] = [];
+    for (const c of node.children) {
+      if (!c || !c.isNamed) continue;
+      if (c.type === "variable_assignment" || c.type === "file_redirect" || c.type === "herestring_redirect") continue;
+      const target = c.type === "command_name" ? (c.firstNamedChild ?? c) : c;
+      const v = wordValue(target);
+      words.push({ ...v, ...host(target) });
+    }
+    const flags = flagsOf(node);
+    const set = setsErrexit(words);
+    if (set !== undefined && !flags.inFunction && !flags.conditional) errexit = set;
+    const cmd = commandFromWords(words, vars, {
+      ...host(node),
+      region: info,
+      seq: firstSeq + out.length,
+      ...flags,
+      tolerated: flags.tolerated || region.assumptions.failureTolerated === true,
+      errexit,
+    });
+    const tail = cmd && tailOf(node, host);
+    if (cmd && tail) cmd.tail = tail;
+    if (cmd) out.push(cmd);
   }
+  return out;
 }
 
 function recordAssignment(node: Node, vars: VariableValues): void {
