@@ -30,6 +30,11 @@ export interface RunOptions {
   cache?: { version: string; dir?: string };
   /** Config files: each file's own settings, and config `ignore`/`languages` for discovery. */
   config?: RunConfig;
+  /**
+   * Called once before this thread lints (no worker pool), with the number of files it will parse:
+   * the CLI picks V8's WebAssembly compilation strategy from it (see src/cli/wasm-tiering.ts).
+   */
+  beforeInProcessLint?: (files: number) => void;
 }
 
 /**
@@ -126,6 +131,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
       outcomes = await pool.drain();
     } else {
       outcomes = new Map();
+      options.beforeInProcessLint?.(tasks.length - cachedOutcomes.size);
       // One Linter per file configuration, made when its first file comes.
       const linters = new LinterTable(options.selection);
       try {
