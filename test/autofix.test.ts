@@ -4,23 +4,9 @@
  * built bin with `-j 2`).
  */
 import { spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import os from "node:os";
+import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main, type CliIO } from "../src/cli/main.js";
+import { describe, expect, it } from "vitest";
 import { writeFileAtomic } from "../src/engine/atomic-write.js";
 import { fixText, unifiedDiff, writeTarget, type LintText } from "../src/engine/autofix.js";
 import { applyFixes, lineBreakAt } from "../src/engine/fix.js";
@@ -28,59 +14,17 @@ import { Linter } from "../src/engine/lint.js";
 import { allRules, selectRules } from "../src/engine/registry.js";
 import { SourceText } from "../src/engine/source.js";
 import type { Finding, Notice } from "../src/engine/types.js";
+import { cli, type CliRun } from "./support/cli.js";
+import { useTempDir, writeTree } from "./support/tmp.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BIN = path.join(ROOT, "dist/src/cli/bin.js");
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "deploylint-autofix-"));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir("deploylint-autofix-");
+const tree = (name: string, files: Record<string, string | Buffer>): string => writeTree(path.join(tmp(), name), files);
 
-function tree(name: string, files: Record<string, string | Buffer>): string {
-  const base = path.join(dir, name);
-  mkdirSync(base, { recursive: true });
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(base, rel);
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
-  }
-  return base;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], cwd: string): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    cwd,
-    env: {},
-    isTTY: false,
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    readStdin: async () => "",
-  };
-  let code: number;
-  try {
-    code = await main(["-j", "1", ...args], io);
-  } catch (e) {
-    stderr += `deploylint: ${(e as Error).message}\n`;
-    code = 2;
-  }
-  return { code, stdout, stderr };
-}
+/** The CLI in process, in one thread. */
+const run = (args: string[], cwd: string): Promise<CliRun> => cli(["-j", "1", ...args], { cwd });
 
 /** A finding with a fix, for the pure tests: the range does not matter to the fix loop. */
 function finding(ruleId: string, edits: { start: number; end: number; text: string }[], applicability: "safe" | "unsafe" = "safe"): Finding {
@@ -246,10 +190,10 @@ describe("c/misleading-indentation's fix", () => {
     const cwd = tree("goto-fail", {
       "ssl.c": "int f(int err) {\n\tif (err != 0)\n\t\tgoto fail;\n\t\tgoto fail;\n\treturn 0;\nfail:\n\treturn err;\n}\n",
     });
-    const before = await cli(["."], cwd);
+    const before = await run(["."], cwd);
     expect(before.code).toBe(1);
     expect(before.stdout).toContain("1 problem is fixable with `--fix`");
-    const r = await cli(["--fix", "."], cwd);
+    const r = await run(["--fix", "."], cwd);
     expect(r.code).toBe(0);
     expect(readFileSync(path.join(cwd, "ssl.c"), "utf8")).toBe(
       "int f(int err) {\n\tif (err != 0) {\n\t\tgoto fail;\n\t}\n\tgoto fail;\n\treturn 0;\nfail:\n\treturn err;\n}\n",
@@ -298,7 +242,7 @@ describe("atomic writes", () => {
 describe("--fix, --fix-unsafe, --fix-dry-run", () => {
   it("--fix adds the missing --rm and reports nothing left", async () => {
     const cwd = tree("fix-rm", { "deploy.sh": MISSING_RM });
-    const r = await cli(["--fix", "."], cwd);
+    const r = await run(["--fix", "."], cwd);
     expect(readFileSync(path.join(cwd, "deploy.sh"), "utf8")).toBe(MISSING_RM_FIXED);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
@@ -309,12 +253,12 @@ describe("--fix, --fix-unsafe, --fix-dry-run", () => {
     const cwd = tree("fix-unsafe", { "docker-entrypoint.sh": ENTRYPOINT });
     const file = path.join(cwd, "docker-entrypoint.sh");
     const before = statSync(file);
-    const safe = await cli(["--fix", "."], cwd);
+    const safe = await run(["--fix", "."], cwd);
     expect(readFileSync(file, "utf8")).toBe(ENTRYPOINT);
     expect(statSync(file).ino).toBe(before.ino); // never rewritten
     expect(safe.stdout).toContain("shell/entrypoint-without-exec");
     expect(safe.stdout).toContain("fixable with `--fix-unsafe`");
-    const unsafe = await cli(["--fix-unsafe", "."], cwd);
+    const unsafe = await run(["--fix-unsafe", "."], cwd);
     expect(readFileSync(file, "utf8")).toBe(ENTRYPOINT.replace("gunicorn", "exec gunicorn"));
     expect(unsafe.stdout).toBe("");
     expect(unsafe.code).toBe(0);
@@ -323,7 +267,7 @@ describe("--fix, --fix-unsafe, --fix-dry-run", () => {
   it("--fix-dry-run prints the diff and the findings that would remain, and writes nothing", async () => {
     const cwd = tree("dry-run", { "deploy.sh": MISSING_RM, "docker-entrypoint.sh": ENTRYPOINT });
     const before = statSync(path.join(cwd, "deploy.sh"));
-    const r = await cli(["--fix-dry-run", "."], cwd);
+    const r = await run(["--fix-dry-run", "."], cwd);
     expect(r.stdout.startsWith("--- a/deploy.sh\n+++ b/deploy.sh\n")).toBe(true);
     expect(r.stdout).toContain("+docker run --rm myorg/tool:1.0 migrate\n");
     expect(r.stdout).not.toContain("exec gunicorn"); // unsafe: not in the safe set
@@ -332,11 +276,11 @@ describe("--fix, --fix-unsafe, --fix-dry-run", () => {
     expect(r.stderr).toContain("1 problem in 1 file would be fixed; nothing was written");
     expect(readFileSync(path.join(cwd, "deploy.sh"), "utf8")).toBe(MISSING_RM);
     expect(statSync(path.join(cwd, "deploy.sh")).mtimeMs).toBe(before.mtimeMs);
-    const both = await cli(["--fix-dry-run", "--fix-unsafe", "."], cwd);
+    const both = await run(["--fix-dry-run", "--fix-unsafe", "."], cwd);
     expect(both.stdout).toContain("+exec gunicorn app:app\n");
     expect(readFileSync(path.join(cwd, "docker-entrypoint.sh"), "utf8")).toBe(ENTRYPOINT);
     // A machine-readable report keeps standard output to itself: the diff goes to stderr.
-    const json = await cli(["--fix-dry-run", "-f", "json", "."], cwd);
+    const json = await run(["--fix-dry-run", "-f", "json", "."], cwd);
     expect(JSON.parse(json.stdout).map((f: { ruleId: string }) => f.ruleId)).toEqual(["shell/entrypoint-without-exec"]);
     expect(json.stderr).toContain("+docker run --rm");
   });
@@ -346,7 +290,7 @@ describe("--fix, --fix-unsafe, --fix-dry-run", () => {
     const cwd = tree("keep", { "web.service": crlf, "bom.sh": Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(MISSING_RM)]) });
     chmodSync(path.join(cwd, "bom.sh"), 0o755);
     chmodSync(path.join(cwd, "web.service"), 0o640);
-    await cli(["--fix", "."], cwd);
+    await run(["--fix", "."], cwd);
     const unit = readFileSync(path.join(cwd, "web.service"), "utf8");
     expect(unit).toContain("Requires=docker.service\r\nAfter=docker.service\r\n");
     expect(unit.replace(/\r\n/g, "")).not.toContain("\n"); // no lone LF anywhere
@@ -360,9 +304,9 @@ describe("--fix, --fix-unsafe, --fix-dry-run", () => {
 
   it("reports the remaining findings at their positions in the fixed file, and exits by them", async () => {
     const cwd = tree("remaining", { "web.service": UNIT });
-    const before = JSON.parse((await cli(["-f", "json", "."], cwd)).stdout) as { ruleId: string; line: number; column: number }[];
+    const before = JSON.parse((await run(["-f", "json", "."], cwd)).stdout) as { ruleId: string; line: number; column: number }[];
     expect(before.find((f) => f.ruleId === "docker/secret-in-env-flag")).toMatchObject({ line: 5, column: 50 });
-    const r = await cli(["--fix", "-f", "json", "."], cwd);
+    const r = await run(["--fix", "-f", "json", "."], cwd);
     const after = JSON.parse(r.stdout) as { ruleId: string; line: number; column: number; endColumn: number }[];
     expect(after.map((f) => f.ruleId)).toEqual(["docker/run-name-unguarded", "docker/secret-in-env-flag"]);
     const secret = after[1] as { line: number; column: number; endColumn: number };
@@ -376,10 +320,10 @@ describe("--fix, --fix-unsafe, --fix-dry-run", () => {
 
   it("exit status comes from what remains: fixed warnings no longer count", async () => {
     const cwd = tree("exit", { "deploy.sh": MISSING_RM });
-    expect((await cli(["--max-warnings", "0", "--fix-dry-run", "."], cwd)).code).toBe(0);
-    expect((await cli(["--max-warnings", "0", "."], cwd)).code).toBe(1);
-    expect((await cli(["--max-warnings", "0", "--fix", "."], cwd)).code).toBe(0);
-    expect((await cli(["--max-warnings", "0", "."], cwd)).code).toBe(0);
+    expect((await run(["--max-warnings", "0", "--fix-dry-run", "."], cwd)).code).toBe(0);
+    expect((await run(["--max-warnings", "0", "."], cwd)).code).toBe(1);
+    expect((await run(["--max-warnings", "0", "--fix", "."], cwd)).code).toBe(0);
+    expect((await run(["--max-warnings", "0", "."], cwd)).code).toBe(0);
   });
 
   it("fixes the target of a symlink inside the tree; not one leading outside it", async () => {
@@ -387,7 +331,7 @@ describe("--fix, --fix-unsafe, --fix-dry-run", () => {
     const cwd = path.join(base, "tree");
     symlinkSync("../outside/far.sh", path.join(cwd, "far.sh"));
     symlinkSync("real.sh", path.join(cwd, "link.sh"));
-    const r = await cli(["--fix", "--root", ".", "link.sh", "far.sh"], cwd);
+    const r = await run(["--fix", "--root", ".", "link.sh", "far.sh"], cwd);
     expect(readFileSync(path.join(cwd, "real.sh"), "utf8")).toBe(MISSING_RM_FIXED);
     expect(lstatSync(path.join(cwd, "link.sh")).isSymbolicLink()).toBe(true);
     expect(readFileSync(path.join(base, "outside/far.sh"), "utf8")).toBe(MISSING_RM);
@@ -397,7 +341,7 @@ describe("--fix, --fix-unsafe, --fix-dry-run", () => {
   });
 
   it("rejects --fix with --stdin", async () => {
-    const r = await cli(["--fix", "--stdin", "--stdin-filename", "a.sh"], dir);
+    const r = await run(["--fix", "--stdin", "--stdin-filename", "a.sh"], tmp());
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("not --stdin");
   });

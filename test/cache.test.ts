@@ -4,41 +4,25 @@
  * is ignored; `--cache-location`; `--fix` with a cache; the built bin with `-j 2`.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { main, type CliIO } from "../src/cli/main.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { CACHE_FILE_NAME, defaultCacheDir } from "../src/engine/cache.js";
 import { Linter } from "../src/engine/lint.js";
 import { lintPaths, type RunOptions } from "../src/engine/run.js";
+import { cli, GOTO_FAIL } from "./support/cli.js";
+import { useTempDir, writeTree } from "./support/tmp.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BIN = path.join(ROOT, "dist/src/cli/bin.js");
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "deploylint-cache-"));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir("deploylint-cache-");
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function tree(name: string, files: Record<string, string>): string {
-  const base = path.join(dir, name);
-  mkdirSync(base, { recursive: true });
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(base, rel);
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
-  }
-  return base;
-}
+const tree = (name: string, files: Record<string, string>): string => writeTree(path.join(tmp(), name), files);
 
-const GOTO_FAIL = "int f(int err) {\n\tif (err != 0)\n\t\tgoto fail;\n\t\tgoto fail;\n\treturn 0;\nfail:\n\treturn err;\n}\n";
 const MISSING_RM = "#!/bin/sh\nset -e\ndocker run myorg/tool:1.0 migrate\n";
 const ENTRYPOINT = "#!/bin/sh\nset -e\necho starting\ngunicorn app:app\n";
 const FILES = {
@@ -154,9 +138,7 @@ describe("--cache", () => {
   it("--cache-location puts cache.json there; the CLI reports the same either way", async () => {
     const cwd = tree("cli", FILES);
     const run = async (args: string[]) => {
-      let stdout = "";
-      const io: CliIO = { cwd, env: {}, isTTY: false, stdout: (s) => void (stdout += s), stderr: () => {}, readStdin: async () => "" };
-      const code = await main(["-j", "1", "-f", "json", ...args], io);
+      const { code, stdout } = await cli(["-j", "1", "-f", "json", ...args], { cwd });
       return { code, stdout };
     };
     const plain = await run(["."]);

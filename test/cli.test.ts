@@ -3,78 +3,19 @@
  * process with captured I/O; a few spawn the built bin to prove the real process behaves the same.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import fs, { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import fs, { chmodSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main, type CliIO } from "../src/cli/main.js";
+import { describe, expect, it, vi } from "vitest";
+import { cli, GOTO_FAIL } from "./support/cli.js";
+import { useTempDir, writeTree } from "./support/tmp.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BIN = path.join(ROOT, "dist/src/cli/bin.js");
 
-const GOTO_FAIL = [
-  "int f(int err) {",
-  "\tif (err != 0)",
-  "\t\tgoto fail;",
-  "\t\tgoto fail;",
-  "\treturn 0;",
-  "fail:",
-  "\treturn err;",
-  "}",
-  "",
-].join("\n");
-
 const CLEAN_C = "int g(int x) {\n\tif (x)\n\t\treturn 1;\n\treturn 0;\n}\n";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], opts: { cwd: string; stdin?: string; env?: NodeJS.ProcessEnv; tty?: boolean }): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    cwd: opts.cwd,
-    env: opts.env ?? {},
-    isTTY: opts.tty ?? false,
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    readStdin: async () => opts.stdin ?? "",
-  };
-  let code: number;
-  try {
-    code = await main(args, io);
-  } catch (e) {
-    // main() throws only UsageError-style failures, which the bin turns into exit 2.
-    stderr += `deploylint: ${(e as Error).message}\n`;
-    code = 2;
-  }
-  return { code, stdout, stderr };
-}
-
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "deploylint-cli-"));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function tree(name: string, files: Record<string, string | Buffer>): string {
-  const base = path.join(dir, name);
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(base, rel);
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
-  }
-  return base;
-}
+const tmp = useTempDir("deploylint-cli-");
+const tree = (name: string, files: Record<string, string | Buffer>): string => writeTree(path.join(tmp(), name), files);
 
 describe("exit codes and formats", () => {
   it("exits 1 with an error-level finding and prints a code frame and summary", async () => {
@@ -165,37 +106,37 @@ describe("exit codes and formats", () => {
 
 describe("stdin", () => {
   it("lints standard input under --stdin-filename", async () => {
-    const r = await cli(["--stdin", "--stdin-filename", "src/ssl.c", "-f", "json"], { cwd: dir, stdin: GOTO_FAIL });
+    const r = await cli(["--stdin", "--stdin-filename", "src/ssl.c", "-f", "json"], { cwd: tmp(), stdin: GOTO_FAIL });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)[0]).toMatchObject({ file: "src/ssl.c", line: 4 });
   });
   it("a file name deploylint does not lint gives no findings", async () => {
-    const r = await cli(["--stdin", "--stdin-filename", "notes.txt"], { cwd: dir, stdin: GOTO_FAIL });
+    const r = await cli(["--stdin", "--stdin-filename", "notes.txt"], { cwd: tmp(), stdin: GOTO_FAIL });
     expect(r.code).toBe(0);
   });
 });
 
 describe("subcommands", () => {
   it("explain prints the rule's docs", async () => {
-    const r = await cli(["explain", "c/misleading-indentation"], { cwd: dir });
+    const r = await cli(["explain", "c/misleading-indentation"], { cwd: tmp() });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("# c/misleading-indentation");
     expect(r.stdout).toContain("## Why this is bad");
   });
   it("explain of an unknown rule is exit 2", async () => {
-    const r = await cli(["explain", "x/y"], { cwd: dir });
+    const r = await cli(["explain", "x/y"], { cwd: tmp() });
     expect(r.code).toBe(2);
   });
   it("rules lists every rule", async () => {
-    const r = await cli(["rules", "-f", "json"], { cwd: dir });
+    const r = await cli(["rules", "-f", "json"], { cwd: tmp() });
     const ids = (JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id);
     expect(ids).toContain("c/misleading-indentation");
     expect(ids).toContain("deploylint/unused-suppression");
   });
   it("--version and --help", async () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
-    expect((await cli(["--version"], { cwd: dir })).stdout).toBe(`${pkg.version}\n`);
-    expect((await cli(["--help"], { cwd: dir })).stdout).toContain("Usage: deploylint");
+    expect((await cli(["--version"], { cwd: tmp() })).stdout).toBe(`${pkg.version}\n`);
+    expect((await cli(["--help"], { cwd: tmp() })).stdout).toContain("Usage: deploylint");
   });
 });
 

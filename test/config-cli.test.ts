@@ -5,56 +5,24 @@
  * worker pool (the built bin, -j 2 over ≥ 64 files) giving the same output as one thread.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main, type CliIO } from "../src/cli/main.js";
+import { describe, expect, it } from "vitest";
 import { ConfigValidator } from "../src/config/index.js";
 import { allRules } from "../src/engine/registry.js";
+import { cli, GOTO_FAIL } from "./support/cli.js";
+import { useTempDir, writeRepo } from "./support/tmp.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BIN = path.join(ROOT, "dist/src/cli/bin.js");
 const MI = "c/misleading-indentation";
 const NTS = "dockerfile/no-test-step";
 
-const GOTO_FAIL = ["int f(int err) {", "\tif (err != 0)", "\t\tgoto fail;", "\t\tgoto fail;", "\treturn 0;", "fail:", "\treturn err;", "}", ""].join("\n");
 /** Misleading only when a tab is 4 columns (see test/c-misleading-indentation.test.ts). */
 const TAB_FOUR = ["void f(int x) {", "\tif (x)", "\t\tx++;", "        x--;", "}", ""].join("\n");
 const DOCKERFILE_CHECK = "FROM python:3.12\nCOPY . /app\nRUN ./bin/check --all\n";
 const UPSTART_JOB = 'description "web"\nstart on runlevel [2345]\nrespawn\nexec docker run myorg/web:1.4\n';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], opts: { cwd: string; stdin?: string }): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    cwd: opts.cwd,
-    env: {},
-    isTTY: false,
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    readStdin: async () => opts.stdin ?? "",
-  };
-  let code: number;
-  try {
-    code = await main(args, io);
-  } catch (e) {
-    stderr += `deploylint: ${(e as Error).message}\n`;
-    code = 2;
-  }
-  return { code, stdout, stderr };
-}
 
 interface JsonFinding {
   file: string;
@@ -69,26 +37,10 @@ async function findings(args: string[], cwd: string): Promise<{ code: number; fo
   return { code: r.code, found, stderr: r.stderr };
 }
 
-let base: string;
-beforeAll(() => {
-  base = mkdtempSync(path.join(os.tmpdir(), "deploylint-config-cli-"));
-});
-afterAll(() => {
-  rmSync(base, { recursive: true, force: true });
-});
-
+const tmp = useTempDir("deploylint-config-cli-");
 let counter = 0;
 /** A fresh tree under its own `.git`, so no config above the temp directory can leak in. */
-function tree(files: Record<string, string>): string {
-  const root = path.join(base, `t${counter++}`);
-  mkdirSync(path.join(root, ".git"), { recursive: true });
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
-  }
-  return root;
-}
+const tree = (files: Record<string, string>): string => writeRepo(path.join(tmp(), `t${counter++}`), files);
 
 describe("rule levels", () => {
   it("error → exit 1, warning and info → exit 0, off → nothing", async () => {

@@ -3,11 +3,10 @@
  * --config, extends, overrides, ignore and languages globs, keys, validation messages, syntax
  * errors with positions, and the starter file `deploylint init` writes.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ConfigResolver,
   ConfigValidator,
@@ -19,30 +18,15 @@ import {
 import { normalizeGlob } from "../src/config/glob.js";
 import { jsonSyntaxError, parseConfigText } from "../src/config/parse.js";
 import { allRules, selectRules } from "../src/engine/registry.js";
+import { useTempDir, writeRepo } from "./support/tmp.js";
 
 const MI = "c/misleading-indentation";
 const RM = "docker/run-missing-rm";
 
-let base: string;
-beforeAll(() => {
-  base = mkdtempSync(path.join(os.tmpdir(), "deploylint-config-"));
-});
-afterAll(() => {
-  rmSync(base, { recursive: true, force: true });
-});
-
+const tmp = useTempDir("deploylint-config-");
 let counter = 0;
 /** A fresh tree under its own `.git`, so no config above the temp directory can leak in. */
-function tree(files: Record<string, string>): string {
-  const root = path.join(base, `t${counter++}`);
-  mkdirSync(path.join(root, ".git"), { recursive: true });
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
-  }
-  return root;
-}
+const tree = (files: Record<string, string>): string => writeRepo(path.join(tmp(), `t${counter++}`), files);
 
 function resolver(cwd: string, extra: Partial<ConstructorParameters<typeof ConfigResolver>[0]> = {}): ConfigResolver {
   return new ConfigResolver({ cwd, ...extra });

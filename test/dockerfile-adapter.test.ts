@@ -8,57 +8,10 @@ import {
   type DInstruction,
 } from "../src/languages/dockerfile/index.js";
 import { parseShellInvocation } from "../src/languages/dockerfile/shell-invocation.js";
-import { toHost, type ArgvRegion, type ShellRegion, type ShellTextRegion } from "../src/languages/regions.js";
+import { toHost, type ShellRegion, type ShellTextRegion } from "../src/languages/regions.js";
+import { argvOnly, crlf, hostSlice, shellOnly, syntheticOffsets } from "./support/regions.js";
 
 /* ------------------------------------------------------------------ helpers */
-
-/**
- * Checks a shell region's map against the host: segments sorted, non-overlapping, inside the
- * instruction, host offsets increasing; every mapped character equals the host character at its
- * offset (and `toHost` agrees); no `\r` in the text. Returns the offsets of the unmapped
- * (synthesised) characters, which each test pins down.
- */
-function checkMapping(region: ShellTextRegion, host: string): number[] {
-  let regionEnd = 0;
-  let hostEnd = region.hostStart;
-  for (const s of region.map) {
-    expect(s.length).toBeGreaterThan(0);
-    expect(s.regionStart).toBeGreaterThanOrEqual(regionEnd);
-    expect(s.hostStart).toBeGreaterThanOrEqual(hostEnd);
-    regionEnd = s.regionStart + s.length;
-    hostEnd = s.hostStart + s.length;
-  }
-  expect(hostEnd).toBeLessThanOrEqual(region.hostEnd);
-  expect(regionEnd).toBeLessThanOrEqual(region.text.length);
-  expect(region.text).not.toContain("\r");
-  const synthetic: number[] = [];
-  for (let i = 0; i < region.text.length; i++) {
-    const seg = region.map.find((s) => i >= s.regionStart && i < s.regionStart + s.length);
-    if (!seg) {
-      synthetic.push(i);
-      continue;
-    }
-    const h = seg.hostStart + (i - seg.regionStart);
-    expect(host[h], `region char ${i} (${JSON.stringify(region.text[i])})`).toBe(region.text[i]);
-    expect(toHost(region.map, i)).toBe(h);
-  }
-  return synthetic;
-}
-
-/** The host text a piece of region text maps to (both ends mapped). */
-function hostSlice(region: ShellTextRegion, host: string, needle: string): string {
-  const at = region.text.indexOf(needle);
-  expect(at, `${needle} in ${region.text}`).toBeGreaterThanOrEqual(0);
-  return host.slice(toHost(region.map, at), toHost(region.map, at + needle.length - 1) + 1);
-}
-
-function shellRegions(regions: ShellRegion[]): ShellTextRegion[] {
-  return regions.filter((r): r is ShellTextRegion => r.kind === "shell");
-}
-
-function argvRegions(regions: ShellRegion[]): ArgvRegion[] {
-  return regions.filter((r): r is ArgvRegion => r.kind === "argv");
-}
 
 function regionsOf(text: string): ShellRegion[] {
   return dockerfileShellRegions(parseDockerfile(text), text);
@@ -68,8 +21,6 @@ function only<T>(items: readonly T[]): T {
   expect(items).toHaveLength(1);
   return items[0] as T;
 }
-
-const crlf = (s: string): string => s.replace(/\n/g, "\r\n");
 
 /* ------------------------------------------------------------------ fixtures */
 
@@ -219,35 +170,35 @@ describe("dockerfileShellRegions: shell form", () => {
       ["shell", "dockerfile-run", "RUN", "dockerfile:stage0"],
       ["shell", "dockerfile-run", "RUN", "dockerfile:stage0"],
     ]);
-    for (const r of shellRegions(regions)) {
+    for (const r of shellOnly(regions)) {
       expect(r.assumptions).toEqual({});
       expect(r.precededBy).toEqual([]);
-      expect(checkMapping(r, DJANGO)).toEqual([]);
+      expect(syntheticOffsets(r, DJANGO)).toEqual([]);
     }
-    const test = shellRegions(regions)[2] as ShellTextRegion;
+    const test = shellOnly(regions)[2] as ShellTextRegion;
     expect(test.text).toBe("/ve/bin/python manage.py test");
     expect(DJANGO.slice(test.hostStart, test.hostEnd)).toBe("RUN /ve/bin/python manage.py test");
   });
 
   test("continuations are joined without inserting anything; comment and blank lines inside are dropped", () => {
     const text = "FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl \\\n# pinned below\n    \\\n\n  && rm -rf /var/lib/apt/lists/*  \n";
-    const r = only(shellRegions(regionsOf(text)));
+    const r = only(shellOnly(regionsOf(text)));
     // The `    \\` line contributes its four blanks; the blank line after it contributes nothing.
     expect(r.text).toBe("apt-get update   && apt-get install -y curl       && rm -rf /var/lib/apt/lists/*");
-    expect(checkMapping(r, text)).toEqual([]);
+    expect(syntheticOffsets(r, text)).toEqual([]);
     expect(hostSlice(r, text, "curl")).toBe("curl");
     expect(hostSlice(r, text, "&& rm")).toBe("&& rm");
     // A word split by a continuation maps back across the line break.
     const split = "FROM a\nRUN ech\\\no hi\n";
-    const r2 = only(shellRegions(regionsOf(split)));
+    const r2 = only(shellOnly(regionsOf(split)));
     expect(r2.text).toBe("echo hi");
-    expect(checkMapping(r2, split)).toEqual([]);
+    expect(syntheticOffsets(r2, split)).toEqual([]);
     expect(split.slice(toHost(r2.map, 0), toHost(r2.map, 4))).toBe("ech\\\no");
   });
 
   test("a `#` that does not start a line is shell text; an escaped escape is not a continuation", () => {
     const text = "FROM a\nRUN echo a # not a Docker comment \\\n  b\nRUN echo c:\\\\\nRUN echo d\n";
-    const [first, second, third] = shellRegions(regionsOf(text)) as [ShellTextRegion, ShellTextRegion, ShellTextRegion];
+    const [first, second, third] = shellOnly(regionsOf(text)) as [ShellTextRegion, ShellTextRegion, ShellTextRegion];
     expect(first.text).toBe("echo a # not a Docker comment   b");
     expect(second.text).toBe("echo c:\\\\");
     expect(third.text).toBe("echo d");
@@ -260,8 +211,8 @@ describe("dockerfileShellRegions: shell form", () => {
     expect(doc.directives.map((d) => [d.name, d.value, text.slice(d.start, d.end)])).toEqual([["escape", "`", "# escape=`"]]);
     const run = doc.instructions[1] as DInstruction;
     expect(run.argsText).toBe("New-Item -Path C:\\app     -ItemType Directory");
-    const r = only(shellRegions(dockerfileShellRegions(doc, text)));
-    expect(checkMapping(r, text)).toEqual([]);
+    const r = only(shellOnly(dockerfileShellRegions(doc, text)));
+    expect(syntheticOffsets(r, text)).toEqual([]);
     // The directive must come first: after an instruction it is an ordinary comment.
     expect(parseDockerfile("FROM a\n# escape=`\n").escapeChar).toBe("\\");
   });
@@ -269,19 +220,19 @@ describe("dockerfileShellRegions: shell form", () => {
   test("CRLF files: same text as LF, every character maps into the CRLF host, no \\r anywhere", () => {
     const lf = regionsOf(DJANGO);
     const text = crlf(DJANGO);
-    const regions = shellRegions(regionsOf(text));
-    expect(regions.map((r) => r.text)).toEqual(shellRegions(lf).map((r) => r.text));
-    for (const r of regions) expect(checkMapping(r, text)).toEqual([]);
+    const regions = shellOnly(regionsOf(text));
+    expect(regions.map((r) => r.text)).toEqual(shellOnly(lf).map((r) => r.text));
+    for (const r of regions) expect(syntheticOffsets(r, text)).toEqual([]);
     const doc = parseDockerfile(text);
     for (const i of doc.instructions) expect(text.slice(i.start, i.end).endsWith("\r")).toBe(false);
   });
 
   test("--mount flags are not part of the shell text", () => {
     const text = "FROM a\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc --network=host npm ci\n";
-    const r = only(shellRegions(regionsOf(text)));
+    const r = only(shellOnly(regionsOf(text)));
     expect(r.text).toBe("npm ci");
     expect(text.slice(toHost(r.map, 0))).toBe("npm ci\n");
-    expect(checkMapping(r, text)).toEqual([]);
+    expect(syntheticOffsets(r, text)).toEqual([]);
   });
 
   test("SHELL with errexit: -e, -eo pipefail, -o errexit; reset by FROM; inherited from a FROM'd stage", () => {
@@ -301,7 +252,7 @@ describe("dockerfileShellRegions: shell form", () => {
       "RUN six",
       "",
     ].join("\n");
-    const regions = shellRegions(regionsOf(text));
+    const regions = shellOnly(regionsOf(text));
     expect(regions.map((r) => [r.text, r.assumptions.errexit === true, r.scope])).toEqual([
       ["one", true, "dockerfile:stage0"],
       ["two", false, "dockerfile:stage0"],
@@ -326,9 +277,9 @@ describe("dockerfileShellRegions: shell form", () => {
       ["RUN", "dockerfile:stage1", false],
       ["ONBUILD RUN", "dockerfile:stage1:onbuild", false],
     ]);
-    const [pip] = shellRegions(regions) as [ShellTextRegion];
+    const [pip] = shellOnly(regions) as [ShellTextRegion];
     expect(pip.text).toBe("pip wheel --wheel-dir /wheels -r requirements.txt | tee /tmp/log");
-    for (const r of shellRegions(regions)) expect(checkMapping(r, MULTI_STAGE)).toEqual([]);
+    for (const r of shellOnly(regions)) expect(syntheticOffsets(r, MULTI_STAGE)).toEqual([]);
   });
 
   test("precededBy: the stages a stage waits for (FROM, COPY --from, RUN --mount from=), transitively", () => {
@@ -370,20 +321,20 @@ describe("dockerfileShellRegions: shell form", () => {
     ]);
     const r = regions[0] as ShellTextRegion;
     expect(text.slice(r.hostStart, r.hostEnd)).toBe("ONBUILD RUN make \\\n  install");
-    expect(checkMapping(r, text)).toEqual([]);
+    expect(syntheticOffsets(r, text)).toEqual([]);
   });
 });
 
 describe("dockerfileShellRegions: exec form", () => {
   test("an argv region with JSON-decoded words; host ranges cover the quoted strings", () => {
     const text = 'FROM a\nRUN ["docker", "run", "--name=\\"web\\"", "my\\u0041pp", "a\\\\b"]\n';
-    const argv = only(argvRegions(regionsOf(text)));
+    const argv = only(argvOnly(regionsOf(text)));
     expect(argv.origin).toBe("dockerfile-run");
     expect(argv.label).toBe("RUN");
     expect(argv.words.map((w) => w.value)).toEqual(["docker", "run", '--name="web"', "myApp", "a\\b"]);
     expect(argv.words.map((w) => text.slice(w.hostStart, w.hostEnd))).toEqual(['"docker"', '"run"', '"--name=\\"web\\""', '"my\\u0041pp"', '"a\\\\b"']);
     for (const w of argv.words) expect(JSON.parse(text.slice(w.hostStart, w.hostEnd))).toBe(w.value);
-    expect(shellRegions(regionsOf(text))).toEqual([]);
+    expect(shellOnly(regionsOf(text))).toEqual([]);
   });
 
   test("an exec-form shell -c: argv plus the command string as a sh-c-argument region", () => {
@@ -397,7 +348,7 @@ describe("dockerfileShellRegions: exec form", () => {
     expect(sh.text).toBe('docker run --rm "$IMAGE"\ndocker ps');
     expect(sh.assumptions).toEqual({ errexit: true });
     // `\"` maps to the quote it escapes; `\n` decodes to a newline that is not in the host.
-    expect(checkMapping(sh, text)).toEqual([sh.text.indexOf("\n")]);
+    expect(syntheticOffsets(sh, text)).toEqual([sh.text.indexOf("\n")]);
     expect(hostSlice(sh, text, '"$IMAGE"')).toBe('"$IMAGE\\"');
     expect(hostSlice(sh, text, "docker ps")).toBe("docker ps");
   });
@@ -410,9 +361,9 @@ describe("dockerfileShellRegions: exec form", () => {
       ["--bind", '"--bind"'],
       ["0.0.0.0:8000", '"0.0.0.0:8000"'],
     ]);
-    const sh = only(shellRegions(dockerfileShellRegions(doc, text)));
+    const sh = only(shellOnly(dockerfileShellRegions(doc, text)));
     expect(sh.text).toBe("echo hi");
-    expect(checkMapping(sh, text)).toEqual([]);
+    expect(syntheticOffsets(sh, text)).toEqual([]);
   });
 });
 
@@ -427,9 +378,9 @@ describe("dockerfileShellRegions: heredocs", () => {
       ["EOF", false, true, "set -x\ndocker build -t app .\n", "<<EOF"],
     ]);
     expect(text.slice(run.heredocs[0]?.terminatorStart, run.heredocs[0]?.terminatorEnd)).toBe("EOF");
-    const [script, after] = shellRegions(dockerfileShellRegions(doc, text)) as [ShellTextRegion, ShellTextRegion];
+    const [script, after] = shellOnly(dockerfileShellRegions(doc, text)) as [ShellTextRegion, ShellTextRegion];
     expect(script.text).toBe("set -x\ndocker build -t app .\n");
-    expect(checkMapping(script, text)).toEqual([]);
+    expect(syntheticOffsets(script, text)).toEqual([]);
     expect(after.text).toBe("echo after");
   });
 
@@ -438,19 +389,19 @@ describe("dockerfileShellRegions: heredocs", () => {
     const doc = parseDockerfile(text);
     const run = doc.instructions[1] as DInstruction;
     expect(run.heredocs[0]).toMatchObject({ name: "EOT", chomp: true, expand: false, body: "\tdocker pull redis\n\t\tdocker run redis\n" });
-    const [script, next] = shellRegions(dockerfileShellRegions(doc, text)) as [ShellTextRegion, ShellTextRegion];
+    const [script, next] = shellOnly(dockerfileShellRegions(doc, text)) as [ShellTextRegion, ShellTextRegion];
     expect(script.text).toBe("docker pull redis\ndocker run redis\n");
-    expect(checkMapping(script, text)).toEqual([]);
+    expect(syntheticOffsets(script, text)).toEqual([]);
     expect(next.text).toBe("next");
   });
 
   test("a heredoc that is data: the shell gets the command line, the body and the delimiter", () => {
     const text = "FROM a\nRUN cat <<EOF > /etc/app.conf && chmod 600 /etc/app.conf\nlisten 80\nEOF\n";
-    const r = only(shellRegions(regionsOf(text)));
+    const r = only(shellOnly(regionsOf(text)));
     expect(r.text).toBe("cat <<EOF > /etc/app.conf && chmod 600 /etc/app.conf\nlisten 80\nEOF");
-    expect(checkMapping(r, text)).toEqual([]);
+    expect(syntheticOffsets(r, text)).toEqual([]);
     const python = "FROM a\nRUN python3 <<'PY'\nimport os\nPY\n";
-    expect(only(shellRegions(regionsOf(python))).text).toBe("python3 <<'PY'\nimport os\nPY");
+    expect(only(shellOnly(regionsOf(python))).text).toBe("python3 <<'PY'\nimport os\nPY");
   });
 
   test("several heredocs and an fd heredoc (BuildKit reads the bodies in order)", () => {
@@ -461,16 +412,16 @@ describe("dockerfileShellRegions: heredocs", () => {
       ["A", undefined, false, "a1\n"],
       ["B", 3, true, "\tb1\n"],
     ]);
-    const [r, after] = shellRegions(dockerfileShellRegions(doc, text)) as [ShellTextRegion, ShellTextRegion];
+    const [r, after] = shellOnly(dockerfileShellRegions(doc, text)) as [ShellTextRegion, ShellTextRegion];
     expect(r.text).toBe("<<A 3<<-B cat - /dev/fd/3\na1\nA\n\tb1\nB");
-    expect(checkMapping(r, text)).toEqual([]);
+    expect(syntheticOffsets(r, text)).toEqual([]);
     expect(after.text).toBe("after");
     expect(doc.instructions.map((i) => i.keyword)).toEqual(["FROM", "RUN", "RUN"]);
   });
 
   test("a shebang body runs with its own interpreter: shell only if it is a shell", () => {
     const text = "FROM a\nRUN <<EOF\n#!/bin/bash -e\ndocker info\nEOF\nRUN <<EOF\n#!/usr/bin/env python3\nprint('hi')\nEOF\n";
-    const r = only(shellRegions(regionsOf(text)));
+    const r = only(shellOnly(regionsOf(text)));
     expect(r.text).toBe("#!/bin/bash -e\ndocker info\n");
     expect(r.assumptions).toEqual({ errexit: true });
   });
@@ -481,7 +432,7 @@ describe("dockerfileShellRegions: heredocs", () => {
     expect(run.heredocs[0]).toMatchObject({ body: "echo never closed\n", terminatorStart: undefined });
     expect(run.end).toBe(text.length);
     const quoted = 'FROM a\nRUN echo "<<EOF"\nRUN next\n';
-    expect(shellRegions(regionsOf(quoted)).map((r) => r.text)).toEqual(['echo "<<EOF"', "next"]);
+    expect(shellOnly(regionsOf(quoted)).map((r) => r.text)).toEqual(['echo "<<EOF"', "next"]);
   });
 });
 

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main, type CliIO } from "../src/cli/main.js";
+import { cli, GOTO_FAIL } from "./support/cli.js";
 import { allRules } from "../src/engine/registry.js";
 import { SourceText } from "../src/engine/source.js";
 import type { Finding, Notice, RunResult, Severity } from "../src/engine/types.js";
@@ -122,27 +122,6 @@ describe("the github formatter", () => {
 // ---------------------------------------------------------------------------------------------
 // The CLI: the default format under GitHub Actions
 
-const GOTO_FAIL = "int f(int err) {\n\tif (err != 0)\n\t\tgoto fail;\n\t\tgoto fail;\n\treturn 0;\nfail:\n\treturn err;\n}\n";
-
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    cwd,
-    env,
-    isTTY: false,
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    readStdin: async () => "",
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
-
 describe("the default format", () => {
   let dir: string;
   beforeAll(() => {
@@ -162,7 +141,7 @@ describe("the default format", () => {
   });
 
   it("annotates under GitHub Actions without --format, paths relative to the repository root", async () => {
-    const res = await cli(["a.c", "blob.sh"], path.join(dir, "src"), { GITHUB_ACTIONS: "true" });
+    const res = await cli(["a.c", "blob.sh"], { cwd: path.join(dir, "src"), env: { GITHUB_ACTIONS: "true" } });
     expect(res.stdout).toMatch(/^::(error|warning) file=src\/a\.c,line=4,endLine=4,col=3,endColumn=13,title=c\/misleading-indentation::src\/a\.c:4:3: /);
     expect(res.stdout).toContain("::warning file=src/blob.sh,title=deploylint skipped::src/blob.sh: ");
     // The notice is an annotation already: not repeated on stderr.
@@ -170,15 +149,16 @@ describe("the default format", () => {
   });
 
   it("an explicit --format wins", async () => {
-    const res = await cli(["--format", "json", "a.c"], path.join(dir, "src"), { GITHUB_ACTIONS: "true" });
+    const res = await cli(["--format", "json", "a.c"], { cwd: path.join(dir, "src"), env: { GITHUB_ACTIONS: "true" } });
     expect(JSON.parse(res.stdout)).toHaveLength(1);
-    const text = await cli(["a.c"], path.join(dir, "src"), {});
+    const text = await cli(["a.c"], { cwd: path.join(dir, "src"), env: {} });
     expect(text.stdout).toContain("c/misleading-indentation");
     expect(text.stdout).not.toContain("::warning");
   });
 
   it("--format github writes to a file; notices then also go to stderr", async () => {
-    const res = await cli(["-f", "github", "-o", "../out.txt", "a.c", "blob.sh"], path.join(dir, "src"), {});
+    const res = await cli(["-f", "github", "-o", "../out.txt", "a.c", "blob.sh"], { cwd: path.join(dir, "src"), env: {} });
+    expect(res.code).toBe(1);
     expect(res.stdout).toBe("");
     expect(res.stderr).toContain("blob.sh");
   });

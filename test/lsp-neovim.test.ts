@@ -9,12 +9,12 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./lsp-client.js";
+import { GOTO_FAIL } from "./support/cli.js";
 
 const hasNvim = spawnSync("nvim", ["--version"], { encoding: "utf8" }).status === 0;
 /** In CI (CI=true, or DEPLOYLINT_REQUIRE_NVIM=1 as .ci/run may set) a missing nvim fails the test. */
 const inCI = process.env.CI === "true" || process.env.DEPLOYLINT_REQUIRE_NVIM === "1";
 
-const GOTO_FAIL = "int f(int err) {\n\tif (err != 0)\n\t\tgoto fail;\n\t\tgoto fail;\n\treturn 0;\nfail:\n\treturn err;\n}\n";
 const UNIT = "[Unit]\nDescription=web\n\n[Service]\nExecStart=/usr/bin/docker run --rm --name web myorg/web:1.4\n\n[Install]\nWantedBy=multi-user.target\n";
 
 interface Diag {

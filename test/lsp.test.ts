@@ -10,18 +10,8 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import type { CodeAction, Diagnostic, DocumentDiagnosticReport, TextEdit, WorkspaceEdit } from "vscode-languageserver-protocol";
 import { findRule } from "../src/engine/registry.js";
 import { CLI_BIN, pathToUri, TestClient } from "./lsp-client.js";
+import { GOTO_FAIL } from "./support/cli.js";
 
-const GOTO_FAIL = [
-  "int f(int err) {",
-  "\tif (err != 0)",
-  "\t\tgoto fail;",
-  "\t\tgoto fail;",
-  "\treturn 0;",
-  "fail:",
-  "\treturn err;",
-  "}",
-  "",
-].join("\n");
 const GOTO_FIXED = GOTO_FAIL.replace("\t\tgoto fail;\n\t\tgoto fail;", "\t\tgoto fail;\n\tgoto fail;");
 
 const DOCKERFILE = 'FROM debian:12\nRUN echo "héllo 😀" && docker run myorg/tool:1.0 migrate\n';

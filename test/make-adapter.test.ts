@@ -10,57 +10,30 @@ import {
 } from "../src/languages/make/index.js";
 import { type ShellTextRegion, toHost } from "../src/languages/regions.js";
 import { TreeSitter } from "../src/languages/treesitter.js";
+import { at, checkMapping, crlf } from "./support/regions.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const crlf = (s: string): string => s.replace(/\n/g, "\r\n");
-
 function regions(text: string): ShellTextRegion[] {
   return makeShellRegions(parseMakefile(text), text);
+}
+
+/**
+ * Checks the map (see support/regions.ts): every character is covered, and returns the ones that
+ * do not map back to the same character of the host, as `region<-host` pairs: the characters the
+ * extraction synthesised.
+ */
+function synthesised(region: ShellTextRegion, host: string): string[] {
+  const { unmapped, replaced } = checkMapping(region, host);
+  expect(unmapped, "region characters no segment covers").toEqual([]);
+  return replaced;
 }
 
 function rule(doc: MakeDoc, target: string, n = 0): MakeRule {
   const found = doc.rules.filter((r) => r.targets.includes(target))[n];
   if (!found) throw new Error(`no rule for ${target}`);
   return found;
-}
-
-/**
- * Checks the map's invariants (sorted, disjoint, in bounds, every character covered) and returns
- * the characters that do not map back to the same character of the host, as `region<-host`
- * pairs: the characters the extraction synthesised. No `\r` ever reaches the shell text.
- */
-function synthesised(region: ShellTextRegion, host: string): string[] {
-  expect(region.text).not.toContain("\r");
-  let covered = 0;
-  region.map.forEach((seg, k) => {
-    const prev = region.map[k - 1];
-    if (prev) {
-      expect(seg.regionStart).toBeGreaterThanOrEqual(prev.regionStart + prev.length);
-      expect(seg.hostStart).toBeGreaterThanOrEqual(prev.hostStart + prev.length);
-    }
-    expect(seg.hostStart + seg.length).toBeLessThanOrEqual(host.length);
-    covered += seg.length;
-  });
-  expect(covered).toBe(region.text.length);
-  const out: string[] = [];
-  for (let k = 0; k < region.text.length; k++) {
-    const h = toHost(region.map, k);
-    expect(h).toBeGreaterThanOrEqual(region.hostStart);
-    expect(h).toBeLessThan(region.hostEnd);
-    if (host[h] !== region.text[k]) out.push(`${region.text[k]}<-${host[h]}`);
-  }
-  return out;
-}
-
-function at(text: string, needle: string, n = 0): number {
-  let i = -1;
-  for (let k = 0; k <= n; k++) {
-    i = text.indexOf(needle, i + 1);
-    if (i === -1) throw new Error(`${needle} not found`);
-  }
-  return i;
 }
 
 // ---------------------------------------------------------------------------------------------

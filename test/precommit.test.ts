@@ -19,6 +19,7 @@ import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main, type CliIO } from "../src/cli/main.js";
 import { languageFromName, needsHead } from "../src/engine/detect.js";
+import { GOTO_FAIL } from "./support/cli.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const INSTALL_TIMEOUT = 300_000;
@@ -43,7 +44,6 @@ if (!AVAILABLE && !REQUIRED) {
   );
 }
 
-const GOTO_FAIL = "int f(int err) {\n\tif (err != 0)\n\t\tgoto fail;\n\t\tgoto fail;\n\treturn 0;\nfail:\n\treturn err;\n}\n";
 const CLEAN_C = "int g(int x) {\n\tif (x)\n\t\treturn 1;\n\treturn 0;\n}\n";
 /** A shell script without an extension (and not executable): found by its shebang. */
 const MIGRATE = "#!/bin/sh\nset -e\ndocker run myorg/tool:1.0 migrate\n";

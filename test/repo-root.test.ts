@@ -8,34 +8,17 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main, type CliIO } from "../src/cli/main.js";
+import { cli, GOTO_FAIL, type CliRun } from "./support/cli.js";
 import type { SarifLog } from "../src/formatters/sarif.js";
 
-const GOTO_FAIL = "int f(int err) {\n\tif (err != 0)\n\t\tgoto fail;\n\t\tgoto fail;\n\treturn 0;\nfail:\n\treturn err;\n}\n";
 const BIN = path.resolve(import.meta.dirname, "../dist/src/cli/bin.js");
 
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    cwd,
-    env: {},
-    isTTY: false,
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    readStdin: async () => GOTO_FAIL,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+/** The CLI in process; `--stdin` reads the goto-fail file. */
+const runCli = (args: string[], cwd: string): Promise<CliRun> => cli(args, { cwd, stdin: GOTO_FAIL });
 
 /** The SARIF run's `%SRCROOT%` and the URI of each result. */
 async function sarifUris(args: string[], cwd: string): Promise<{ srcroot: string | undefined; uris: (string | undefined)[] }> {
-  const res = await cli(["-f", "sarif", ...args], cwd);
+  const res = await runCli(["-f", "sarif", ...args], cwd);
   const run = (JSON.parse(res.stdout) as SarifLog).runs[0];
   return {
     srcroot: run?.originalUriBaseIds["%SRCROOT%"]?.uri,
@@ -47,7 +30,7 @@ async function sarifUris(args: string[], cwd: string): Promise<{ srcroot: string
 }
 
 async function githubFiles(args: string[], cwd: string): Promise<string[]> {
-  const res = await cli(["-f", "github", ...args], cwd);
+  const res = await runCli(["-f", "github", ...args], cwd);
   return [...res.stdout.matchAll(/ file=([^,:]*)/g)].map((m) => m[1] ?? "");
 }
 
@@ -105,7 +88,7 @@ describe("repository-relative paths", () => {
   });
 
   it("--stdin with a file name that does not exist yet, through the link", async () => {
-    const res = await cli(["-f", "github", "--stdin", "--stdin-filename", "app/new/b.c"], link);
+    const res = await runCli(["-f", "github", "--stdin", "--stdin-filename", "app/new/b.c"], link);
     expect([...res.stdout.matchAll(/ file=([^,:]*)/g)].map((m) => m[1])).toEqual(["app/new/b.c"]);
   });
 

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main, type CliIO } from "../src/cli/main.js";
+import { cli, type CliRun } from "./support/cli.js";
 import { formatStatisticsJson, formatStatisticsText, ruleStatistics } from "../src/formatters/statistics.js";
 import type { Finding } from "../src/engine/types.js";
 
@@ -53,26 +53,7 @@ describe("statistics", () => {
     });
     afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-    async function run(args: string[]) {
-      let stdout = "";
-      let stderr = "";
-      const io: CliIO = {
-        cwd,
-        env: {},
-        isTTY: false,
-        stdout: (s) => void (stdout += s),
-        stderr: (s) => void (stderr += s),
-        readStdin: async () => "",
-      };
-      let code: number;
-      try {
-        code = await main(["-j", "1", ...args], io);
-      } catch (e) {
-        stderr += (e as Error).message;
-        code = 2;
-      }
-      return { code, stdout, stderr };
-    }
+    const run = (args: string[]): Promise<CliRun> => cli(["-j", "1", ...args], { cwd });
 
     it("replaces the report; the exit status is the report's", async () => {
       const r = await run(["--statistics", "."]);

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main, type CliIO } from "../src/cli/main.js";
+import { cli, type CliRun } from "./support/cli.js";
 import { Linter } from "../src/engine/lint.js";
 import { allRules, selectRules } from "../src/engine/registry.js";
 import { unsuppressed, withoutSuppressed } from "../src/engine/result.js";
@@ -71,24 +71,8 @@ describe("the engine", () => {
 
 // ---------------------------------------------------------------------------------------------
 
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    cwd,
-    env: {},
-    isTTY: false,
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    readStdin: async () => SUPPRESSED_C,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+/** The CLI in process; `--stdin` reads the suppressed file. */
+const runCli = (args: string[], cwd: string): Promise<CliRun> => cli(args, { cwd, stdin: SUPPRESSED_C });
 
 describe("the CLI", () => {
   let dir: string;
@@ -100,21 +84,21 @@ describe("the CLI", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("text, json and github show nothing and exit 0", async () => {
-    const text = await cli(["a.c"], dir);
+    const text = await runCli(["a.c"], dir);
     expect(text.stdout).not.toContain(RULE);
     expect(text.code).toBe(0);
-    const json = await cli(["-f", "json", "a.c"], dir);
+    const json = await runCli(["-f", "json", "a.c"], dir);
     expect(JSON.parse(json.stdout)).toEqual([]);
     expect(json.code).toBe(0);
-    const github = await cli(["-f", "github", "a.c"], dir);
+    const github = await runCli(["-f", "github", "a.c"], dir);
     expect(github.stdout).toBe("");
     expect(github.code).toBe(0);
     // --max-warnings does not count them either.
-    expect((await cli(["--max-warnings", "0", "a.c"], dir)).code).toBe(0);
+    expect((await runCli(["--max-warnings", "0", "a.c"], dir)).code).toBe(0);
   });
 
   it("SARIF leaves them out by default", async () => {
-    const res = await cli(["-f", "sarif", "a.c"], dir);
+    const res = await runCli(["-f", "sarif", "a.c"], dir);
     const log = JSON.parse(res.stdout) as SarifLog;
     expect(log.runs[0]?.results).toEqual([]);
     expect(res.code).toBe(0);
@@ -122,7 +106,7 @@ describe("the CLI", () => {
 
   it("SARIF with --sarif-include-suppressed reports them with suppressions[], still exit 0", async () => {
     for (const args of [["a.c"], ["--stdin", "--stdin-filename", "a.c"]]) {
-      const res = await cli(["-f", "sarif", "--sarif-include-suppressed", ...args], dir);
+      const res = await runCli(["-f", "sarif", "--sarif-include-suppressed", ...args], dir);
       const results = (JSON.parse(res.stdout) as SarifLog).runs[0]?.results ?? [];
       expect(results.map((r) => r.ruleId)).toEqual([RULE]);
       expect(results[0]?.suppressions).toEqual([
@@ -137,9 +121,9 @@ describe("the CLI", () => {
   });
 
   it("--sarif-include-suppressed goes with --format sarif only", async () => {
-    const res = await cli(["-f", "json", "--sarif-include-suppressed", "a.c"], dir);
+    const res = await runCli(["-f", "json", "--sarif-include-suppressed", "a.c"], dir);
     expect(res.code).toBe(2);
     expect(res.stderr).toContain("--sarif-include-suppressed goes with --format sarif");
-    expect((await cli(["--sarif-include-suppressed", "a.c"], dir)).code).toBe(2);
+    expect((await runCli(["--sarif-include-suppressed", "a.c"], dir)).code).toBe(2);
   });
 });

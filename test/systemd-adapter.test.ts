@@ -1,53 +1,11 @@
 import { describe, expect, test } from "vitest";
 import { execLines, parseUnit, unitFacts, unitShellRegions, type ExecLine, type UnitDirective } from "../src/languages/systemd/index.js";
 import { toHost, type ArgvRegion, type ShellRegion, type ShellTextRegion } from "../src/languages/regions.js";
+import { argvOnly, crlf, hostSlice, shellOnly, syntheticOffsets } from "./support/regions.js";
 
 /* ------------------------------------------------------------------ helpers */
 
-/**
- * Checks a shell region's map against the host: segments sorted, non-overlapping, inside the
- * directive, host offsets increasing; every mapped character equals the host character at its
- * offset (and `toHost` agrees); no `\r` in the text. Returns the offsets of the unmapped
- * (synthesised) characters — a space that replaced a continuation backslash, the character an
- * escape like `\n` or `\s` decodes to — which each test pins down.
- * (Same helper as in dockerfile-adapter.test.ts.)
- */
-function checkMapping(region: ShellTextRegion, host: string): number[] {
-  let regionEnd = 0;
-  let hostEnd = region.hostStart;
-  for (const s of region.map) {
-    expect(s.length).toBeGreaterThan(0);
-    expect(s.regionStart).toBeGreaterThanOrEqual(regionEnd);
-    expect(s.hostStart).toBeGreaterThanOrEqual(hostEnd);
-    regionEnd = s.regionStart + s.length;
-    hostEnd = s.hostStart + s.length;
-  }
-  expect(hostEnd).toBeLessThanOrEqual(region.hostEnd);
-  expect(region.text).not.toContain("\r");
-  const synthetic: number[] = [];
-  for (let i = 0; i < region.text.length; i++) {
-    const seg = region.map.find((s) => i >= s.regionStart && i < s.regionStart + s.length);
-    if (!seg) {
-      synthetic.push(i);
-      continue;
-    }
-    const h = seg.hostStart + (i - seg.regionStart);
-    expect(host[h], `region char ${i} (${JSON.stringify(region.text[i])})`).toBe(region.text[i]);
-    expect(toHost(region.map, i)).toBe(h);
-  }
-  return synthetic;
-}
-
-function hostSlice(region: ShellTextRegion, host: string, needle: string): string {
-  const at = region.text.indexOf(needle);
-  expect(at, `${needle} in ${region.text}`).toBeGreaterThanOrEqual(0);
-  return host.slice(toHost(region.map, at), toHost(region.map, at + needle.length - 1) + 1);
-}
-
-const shellRegions = (rs: ShellRegion[]): ShellTextRegion[] => rs.filter((r): r is ShellTextRegion => r.kind === "shell");
-const argvRegions = (rs: ShellRegion[]): ArgvRegion[] => rs.filter((r): r is ArgvRegion => r.kind === "argv");
 const regionsOf = (text: string): ShellRegion[] => unitShellRegions(parseUnit(text), text);
-const crlf = (s: string): string => s.replace(/\n/g, "\r\n");
 
 /** `[Service]` plus the given lines. */
 const service = (...lines: string[]): string => ["[Service]", ...lines, ""].join("\n");
@@ -320,7 +278,7 @@ describe("unitShellRegions", () => {
       ["argv", "systemd-exec", "ExecStart", "unit", {}],
       ["argv", "systemd-exec", "ExecStop", "unit", {}],
     ]);
-    const run = argvRegions(regions)[2] as ArgvRegion;
+    const run = argvOnly(regions)[2] as ArgvRegion;
     expect(run.words.map((w) => w.value)).toEqual(["/usr/bin/docker", "run", "--rm", "--name=redis_server", "-v", "/docker/host/dir:/data", "redis"]);
     for (const w of run.words) expect(REDIS.slice(w.hostStart, w.hostEnd)).toBe(w.value);
     expect(REDIS.slice(run.hostStart, run.hostEnd).startsWith("ExecStart=/usr/bin/docker run \\\n")).toBe(true);
@@ -336,24 +294,24 @@ describe("unitShellRegions", () => {
       ["shell", "sh-c-argument", "ExecStart"],
       ["argv", "systemd-exec", "ExecStop"],
     ]);
-    const [pre, start] = shellRegions(regions) as [ShellTextRegion, ShellTextRegion];
+    const [pre, start] = shellOnly(regions) as [ShellTextRegion, ShellTextRegion];
     expect(start.text).toBe("exec /usr/local/bin/docker-runner antisocial worker      >> /var/log/antisocial-worker.log 2>&1");
     expect(start.assumptions).toEqual({});
     // The only synthesised character is the space that replaced the continuation backslash.
-    expect(checkMapping(start, WORKER)).toEqual([start.text.indexOf("worker ") + "worker ".length]);
+    expect(syntheticOffsets(start, WORKER)).toEqual([start.text.indexOf("worker ") + "worker ".length]);
     expect(hostSlice(start, WORKER, "docker-runner")).toBe("docker-runner");
     expect(hostSlice(start, WORKER, "2>&1")).toBe("2>&1");
 
     // bash -ec "…" with \" escapes: errexit, escaped quotes map to the quote characters.
     expect(pre.text).toBe('/usr/bin/docker pull "$IMAGE:$TAG";    echo pulled');
     expect(pre.assumptions).toEqual({ errexit: true });
-    expect(checkMapping(pre, WORKER)).toEqual([pre.text.indexOf(";") + 2]);
+    expect(syntheticOffsets(pre, WORKER)).toEqual([pre.text.indexOf(";") + 2]);
     expect(hostSlice(pre, WORKER, '"$IMAGE:$TAG"')).toBe('"$IMAGE:$TAG\\"');
   });
 
   test("sh -c variants: double quotes, env, combined flags, -o errexit; no -c means no shell region", () => {
     const script = (value: string): [string, boolean] | undefined => {
-      const sh = shellRegions(regionsOf(service(`ExecStart=${value}`)))[0];
+      const sh = shellOnly(regionsOf(service(`ExecStart=${value}`)))[0];
       return sh ? [sh.text, sh.assumptions.errexit === true] : undefined;
     };
     expect(script(`/bin/sh -c "docker run --rm redis | tee /tmp/log"`)).toEqual(["docker run --rm redis | tee /tmp/log", false]);
@@ -368,9 +326,9 @@ describe("unitShellRegions", () => {
 
   test("escapes inside the script: \\\\ maps to a backslash, \\n and \\s are synthesised", () => {
     const text = service(String.raw`ExecStart=/bin/sh -c "printf 'a\\n' && echo x\ny\sz"`);
-    const sh = shellRegions(regionsOf(text))[0] as ShellTextRegion;
+    const sh = shellOnly(regionsOf(text))[0] as ShellTextRegion;
     expect(sh.text).toBe("printf 'a\\n' && echo x\ny z");
-    const synthetic = checkMapping(sh, text);
+    const synthetic = syntheticOffsets(sh, text);
     expect(synthetic).toEqual([sh.text.indexOf("\n"), sh.text.indexOf(" z")]);
     expect(toHost(sh.map, sh.text.indexOf("\n"))).toBe(text.indexOf(String.raw`\ny`));
   });
@@ -387,7 +345,7 @@ describe("unitShellRegions", () => {
     expect((regions[1] as ShellTextRegion).text).toBe("docker rm -f web");
     const via = regions[2] as ShellTextRegion;
     expect(via.text).toBe("echo started $MAINPID");
-    expect(checkMapping(via, text)).toEqual([4]);
+    expect(syntheticOffsets(via, text)).toEqual([4]);
   });
 
   test("CRLF: same regions as LF, exact mapping, no \\r", () => {
@@ -396,8 +354,8 @@ describe("unitShellRegions", () => {
     expect(regions.map((r) => (r.kind === "shell" ? r.text : r.words.map((w) => w.value).join(" ")))).toEqual(
       regionsOf(WORKER).map((r) => (r.kind === "shell" ? r.text : r.words.map((w) => w.value).join(" "))),
     );
-    for (const r of shellRegions(regions)) expect(checkMapping(r, text)).toHaveLength(1);
-    for (const w of argvRegions(regions).flatMap((r) => r.words)) expect(text.slice(w.hostStart, w.hostEnd)).toMatch(/^[^\r\n].*[^\r\n]$/s);
+    for (const r of shellOnly(regions)) expect(syntheticOffsets(r, text)).toHaveLength(1);
+    for (const w of argvOnly(regions).flatMap((r) => r.words)) expect(text.slice(w.hostStart, w.hostEnd)).toMatch(/^[^\r\n].*[^\r\n]$/s);
   });
 
   test("a unit without command lines has no regions", () => {

@@ -8,53 +8,16 @@ import {
   type UpstartDoc,
   upstartShellRegions,
 } from "../src/languages/upstart/index.js";
+import { at, crlf, expectFaithful } from "./support/regions.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-const crlf = (s: string): string => s.replace(/\n/g, "\r\n");
 
 function shellRegions(text: string): ShellTextRegion[] {
   return upstartShellRegions(parseUpstart(text), text).map((r: ShellRegion) => {
     if (r.kind !== "shell") throw new Error("upstart regions are shell text");
     return r;
   });
-}
-
-/**
- * Checks that the map is sorted and in bounds and that every character of the region text maps
- * back to the same character of the host (upstart synthesises nothing); no `\r` in the text.
- */
-function expectFaithful(region: ShellTextRegion, host: string): void {
-  expect(region.text).not.toContain("\r");
-  let covered = 0;
-  region.map.forEach((seg, k) => {
-    const prev = region.map[k - 1];
-    if (prev) {
-      expect(seg.regionStart).toBeGreaterThanOrEqual(prev.regionStart + prev.length);
-      expect(seg.hostStart).toBeGreaterThanOrEqual(prev.hostStart + prev.length);
-    }
-    expect(seg.hostStart + seg.length).toBeLessThanOrEqual(host.length);
-    covered += seg.length;
-  });
-  expect(covered).toBe(region.text.length);
-  for (let k = 0; k < region.text.length; k++) {
-    const h = toHost(region.map, k);
-    expect(host[h], `region char ${k} (${JSON.stringify(region.text[k])}) → host ${h}`).toBe(region.text[k]);
-  }
-  // the end of the text maps to the end of its host range
-  expect(toHost(region.map, region.text.length)).toBeLessThanOrEqual(region.hostEnd);
-  expect(toHost(region.map, 0)).toBeGreaterThanOrEqual(region.hostStart);
-}
-
-/** Host offset of the `n`-th occurrence of `needle`. */
-function at(text: string, needle: string, n = 0): number {
-  let i = -1;
-  for (let k = 0; k <= n; k++) {
-    i = text.indexOf(needle, i + 1);
-    if (i === -1) throw new Error(`${needle} not found`);
-  }
-  return i;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import { printConfig, reportConfigErrors, resolverFor, runConfig, runInit } from
 export const EXIT = { clean: 0, findings: 1, failure: 2 } as const;
 
 /** A failure the user should see as one line, with exit status 2. */
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /** deploylint's own version, from the nearest package.json above this module (works from src/ and dist/). */
 function packageVersion(): string {

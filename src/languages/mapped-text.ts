@@ -7,12 +7,12 @@
  * replaced a `\`-newline, the newline a `\n` escape stands for) are left out of the map: they sit
  * in a gap, and `toHost` maps a gap to the end of the segment before it (see `regions.ts`).
  *
- * Invariant kept by every builder in this folder: a mapped character is the very character found
+ * Invariant kept by every adapter that builds one: a mapped character is the very character found
  * at its host offset. Only synthesised characters differ from the host, and they are unmapped.
  *
  * Shared by the Dockerfile and systemd adapters (and usable by any other host adapter).
  */
-import { toHost, type Segment } from "../regions.js";
+import { toHost, type Segment } from "./regions.js";
 
 export interface MappedText {
   readonly text: string;

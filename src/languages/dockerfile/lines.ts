@@ -2,7 +2,8 @@
  * The line structure of a Dockerfile as BuildKit's parser reads it
  * (moby/buildkit frontend/dockerfile/parser/parser.go):
  *
- * - Physical lines end at `\n`; trailing `\r`s and the `\n` are not content (`trimNewline`).
+ * - Physical lines end at `\n`; trailing `\r`s and the `\n` are not content (`trimNewline`):
+ *   `physicalLines(text, "all")` of ../lines.ts.
  * - Parser directives (`# escape=\``, `# syntax=…`, `# check=…`) are comment lines at the very top;
  *   the first line that is not one (a blank line included) ends them.
  * - A logical line starts at the first line that is neither blank nor a comment (`#` after optional
@@ -16,28 +17,8 @@
  * - Heredoc bodies (`RUN <<EOF`) are the physical lines after the logical line, up to a line equal
  *   to the delimiter (after removing leading tabs for `<<-`).
  */
-import { MappedTextBuilder, type MappedText } from "./mapped-text.js";
-
-/** One physical line: `[start, end)` is its content; `next` is the start of the following line. */
-export interface PhysicalLine {
-  start: number;
-  end: number;
-  next: number;
-}
-
-export function physicalLines(text: string): PhysicalLine[] {
-  const lines: PhysicalLine[] = [];
-  let start = 0;
-  while (start < text.length) {
-    const nl = text.indexOf("\n", start);
-    const next = nl === -1 ? text.length : nl + 1;
-    let end = nl === -1 ? text.length : nl;
-    while (end > start && text.charCodeAt(end - 1) === 13) end--;
-    lines.push({ start, end, next });
-    start = next;
-  }
-  return lines;
-}
+import type { PhysicalLine } from "../lines.js";
+import { MappedTextBuilder, type MappedText } from "../mapped-text.js";
 
 /** Go's `unicode.IsSpace` (BuildKit trims with it): ASCII blanks, NEL, NBSP and the Unicode spaces. */
 export function isGoSpace(ch: string | undefined): boolean {

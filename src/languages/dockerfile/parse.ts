@@ -3,18 +3,10 @@
  * lexical rules). Every offset in the result is a host offset: 0-based UTF-16 into the text as
  * given (CRLF or LF).
  */
+import { physicalLines, type PhysicalLine } from "../lines.js";
+import { hostSpan, sliceMapped, type MappedText } from "../mapped-text.js";
 import type { Segment } from "../regions.js";
-import {
-  parserDirectives,
-  physicalLines,
-  readHeredocBody,
-  readLogicalLine,
-  skipGoSpace,
-  trimGoSpaceEnd,
-  type ParserDirective,
-  type PhysicalLine,
-} from "./lines.js";
-import { hostSpan, sliceMapped, type MappedText } from "./mapped-text.js";
+import { parserDirectives, readHeredocBody, readLogicalLine, skipGoSpace, trimGoSpaceEnd, type ParserDirective } from "./lines.js";
 import { extractBuilderFlags, heredocMarkers, jsonStringArray, whitespaceWords, type HeredocMarker, type RawFlag } from "./words.js";
 
 /**
@@ -229,7 +221,7 @@ function fromStage(ins: DInstruction, index: number): DStage {
 }
 
 export function parseDockerfile(text: string): DockerfileDoc {
-  const lines = physicalLines(text);
+  const lines = physicalLines(text, "all");
   const { directives, escapeChar } = parserDirectives(text, lines);
   const instructions: DInstruction[] = [];
   const stages: DStage[] = [];

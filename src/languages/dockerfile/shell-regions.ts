@@ -26,7 +26,7 @@
  * SHELL, and ONBUILD triggers run with the SHELL the image ends with.
  */
 import type { ArgvRegion, ArgvWord, ShellRegion, ShellTextRegion } from "../regions.js";
-import { MappedTextBuilder, hostSpan, type MappedText } from "./mapped-text.js";
+import { MappedTextBuilder, hostSpan, type MappedText } from "../mapped-text.js";
 import type { DInstruction, DockerfileDoc } from "./parse.js";
 import { parseShellInvocation } from "./shell-invocation.js";
 import { jsonStringArray } from "./words.js";

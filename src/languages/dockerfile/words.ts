@@ -14,7 +14,7 @@
  * All offsets here are into the logical line (a MappedText), not the host.
  */
 import { isGoSpace } from "./lines.js";
-import { MappedTextBuilder, type MappedText } from "./mapped-text.js";
+import { MappedTextBuilder, type MappedText } from "../mapped-text.js";
 
 export interface RawFlag {
   /** The flag word with quotes and escapes removed, e.g. `--mount=type=cache,target=/x`. */

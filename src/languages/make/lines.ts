@@ -1,39 +1,17 @@
 /**
  * Lines of a Makefile as GNU make reads them: physical lines joined into logical lines where a
- * line ends with an odd number of backslashes, and the scanning helpers the parser needs.
+ * line ends with an odd number of backslashes, and the scanning helpers the parser needs
+ * (physical lines and blanks are the shared ones of ../lines.ts).
  */
-
-/** One physical line: `[start, end)` is its content (no `\r\n`), `next` the start of the following one. */
-export interface PhysicalLine {
-  start: number;
-  end: number;
-  next: number;
-}
-
-export function physicalLines(text: string): PhysicalLine[] {
-  const lines: PhysicalLine[] = [];
-  let start = 0;
-  while (start < text.length) {
-    const nl = text.indexOf("\n", start);
-    const next = nl === -1 ? text.length : nl + 1;
-    let end = nl === -1 ? text.length : nl;
-    if (end > start && text.charCodeAt(end - 1) === 13) end--;
-    lines.push({ start, end, next });
-    start = next;
-  }
-  return lines;
-}
-
-export function endsWithContinuation(text: string, line: PhysicalLine): boolean {
-  let n = 0;
-  for (let i = line.end - 1; i >= line.start && text[i] === "\\"; i--) n++;
-  return n % 2 === 1;
-}
+import { endsWithContinuation, isBlank, skipBlanks, type PhysicalLine } from "../lines.js";
 
 /** Index of the last physical line of the logical line that starts at line `i`. */
 export function logicalLast(text: string, lines: readonly PhysicalLine[], i: number): number {
   let j = i;
-  while (j + 1 < lines.length && endsWithContinuation(text, lines[j] as PhysicalLine)) j++;
+  for (; j + 1 < lines.length; j++) {
+    const line = lines[j] as PhysicalLine;
+    if (!endsWithContinuation(text, line.start, line.end)) break;
+  }
   return j;
 }
 
@@ -44,16 +22,6 @@ export function logicalLast(text: string, lines: readonly PhysicalLine[], i: num
  */
 export function flatten(text: string, start: number, end: number): string {
   return text.slice(start, end).replace(/\\(\r?\n)/g, (m) => " ".repeat(m.length));
-}
-
-export function isBlank(ch: string | undefined): boolean {
-  return ch === " " || ch === "\t" || ch === "\r" || ch === "\n" || ch === "\f" || ch === "\v";
-}
-
-export function skipBlanks(s: string, from: number, to: number = s.length): number {
-  let i = from;
-  while (i < to && isBlank(s[i])) i++;
-  return i;
 }
 
 /**

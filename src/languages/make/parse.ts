@@ -15,16 +15,8 @@
  * 5. A line with a `:` outside variable references is a rule; a `;` before any `#` starts a
  *    recipe on the same line.
  */
-import {
-  closingBracket,
-  findUnquoted,
-  flatten,
-  logicalLast,
-  type PhysicalLine,
-  physicalLines,
-  skipBlanks,
-  splitWords,
-} from "./lines.js";
+import { type PhysicalLine, physicalLines, skipBlanks } from "../lines.js";
+import { closingBracket, findUnquoted, flatten, logicalLast, splitWords } from "./lines.js";
 
 export interface RecipeLine {
   /**

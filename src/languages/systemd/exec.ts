@@ -22,7 +22,7 @@
  * continuation backslash are synthesised (unmapped).
  */
 import type { ArgvWord } from "../regions.js";
-import { hostSpan, MappedTextBuilder, type MappedText } from "../dockerfile/mapped-text.js";
+import { hostSpan, MappedTextBuilder, type MappedText } from "../mapped-text.js";
 import { isBlank } from "./lines.js";
 
 export interface ExecWord {

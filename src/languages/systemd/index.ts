@@ -6,7 +6,7 @@
  * the command string of `sh -c '…'` as shell text. All offsets are host offsets.
  */
 import { toHost, type ArgvRegion, type ArgvWord, type Segment, type ShellRegion, type ShellTextRegion } from "../regions.js";
-import { MappedTextBuilder, hostSpan, sliceMapped, type MappedText } from "../dockerfile/mapped-text.js";
+import { MappedTextBuilder, hostSpan, sliceMapped, type MappedText } from "../mapped-text.js";
 import { parseShellInvocation } from "../dockerfile/shell-invocation.js";
 import { argvWord, splitExecValue, type ExecWord } from "./exec.js";
 import { isBlank, physicalLines, readLogicalLine } from "./lines.js";

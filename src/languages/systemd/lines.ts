@@ -12,15 +12,10 @@
  * - The logical line is stripped of blanks (` \t\n\r`) at both ends; `[Name]` opens a section,
  *   otherwise it is `Key=Value` split at the first `=`, both sides stripped.
  */
-import { MappedTextBuilder, type MappedText } from "../dockerfile/mapped-text.js";
+import type { PhysicalLine } from "../lines.js";
+import { MappedTextBuilder, type MappedText } from "../mapped-text.js";
 
-/** One physical line: `[start, end)` is its content; `next` is the start of the following line. */
-export interface PhysicalLine {
-  start: number;
-  end: number;
-  next: number;
-}
-
+/** systemd's own split (`read_line`): a line also ends at a lone `\r` or `\n\r`, which ../lines.ts does not do. */
 export function physicalLines(text: string): PhysicalLine[] {
   const lines: PhysicalLine[] = [];
   let start = 0;

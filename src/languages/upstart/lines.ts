@@ -1,40 +1,9 @@
 /**
- * Physical lines of an upstart job and the small lexical helpers the parser shares: where a
- * `#` comment starts, whether a line continues with a backslash. Offsets are host offsets.
+ * The small lexical helpers of the upstart job parser: where a
+ * `#` comment starts, where a word ends. Offsets are host offsets; physical lines, blanks and
+ * backslash continuations are the shared ones of ../lines.ts.
  */
-
-/** One physical line: `[start, end)` is its content, `next` the start of the following line. */
-export interface PhysicalLine {
-  start: number;
-  /** Just past the content: before `\r\n` or `\n` (or the end of the text). */
-  end: number;
-  next: number;
-}
-
-export function physicalLines(text: string): PhysicalLine[] {
-  const lines: PhysicalLine[] = [];
-  let start = 0;
-  while (start < text.length) {
-    const nl = text.indexOf("\n", start);
-    const next = nl === -1 ? text.length : nl + 1;
-    let end = nl === -1 ? text.length : nl;
-    if (end > start && text.charCodeAt(end - 1) === 13) end--;
-    lines.push({ start, end, next });
-    start = next;
-  }
-  return lines;
-}
-
-export function isBlank(ch: string | undefined): boolean {
-  return ch === " " || ch === "\t" || ch === "\r" || ch === "\n" || ch === "\f" || ch === "\v";
-}
-
-/** First offset in `[from, to)` that is not a blank, or `to`. */
-export function skipBlanks(text: string, from: number, to: number): number {
-  let i = from;
-  while (i < to && isBlank(text[i])) i++;
-  return i;
-}
+import { isBlank } from "../lines.js";
 
 /** Offset just past the last non-blank in `[from, to)`, or `from`. */
 export function trimEnd(text: string, from: number, to: number): number {
@@ -78,13 +47,6 @@ export function scanLine(text: string, from: number, to: number, quote: QuoteSta
     else if (ch === "#" && (i === from || isBlank(text[i - 1]))) return { codeEnd: i, quote: q, parenDelta };
   }
   return { codeEnd: to, quote: q, parenDelta };
-}
-
-/** Whether `[start, end)` ends with an odd number of backslashes (a line continuation). */
-export function endsWithContinuation(text: string, start: number, end: number): boolean {
-  let n = 0;
-  for (let i = end - 1; i >= start && text[i] === "\\"; i--) n++;
-  return n % 2 === 1;
 }
 
 /** The word (run of non-blanks) starting at `from`, bounded by `to`. */

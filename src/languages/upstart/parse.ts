@@ -9,16 +9,8 @@
  * - an event expression (`start on`, `stop on`) continued while a parenthesis is open or after
  *   a trailing `and`/`or`.
  */
-import {
-  endsWithContinuation,
-  isBlank,
-  type PhysicalLine,
-  physicalLines,
-  scanLine,
-  skipBlanks,
-  trimEnd,
-  wordAt,
-} from "./lines.js";
+import { endsWithContinuation, isBlank, type PhysicalLine, physicalLines, skipBlanks } from "../lines.js";
+import { scanLine, trimEnd, wordAt } from "./lines.js";
 
 export interface UpstartStanza {
   /**

@@ -7,10 +7,11 @@
  * or any removal in one of the scopes listed in the run's `region.precededBy` (a Makefile
  * target's prerequisites, a Dockerfile stage's dependencies), which run to completion first.
  */
-import type { ShellCommand } from "../../engine/rule.js";
+import type { RuleContext, ShellCommand } from "../../engine/rule.js";
 import type { ShellWord } from "../../languages/shell/commands.js";
 import type { MakeDoc, RecipeLine } from "../../languages/make/index.js";
 import {
+  CONTAINER_TOOLS,
   comparableName,
   containerName,
   containerRemoval,
@@ -76,6 +77,25 @@ export function record(byScope: Map<string, Removal[]>, r: Removal): void {
   const list = byScope.get(r.cmd.region.scope);
   if (list) list.push(r);
   else byScope.set(r.cmd.region.scope, [r]);
+}
+
+/**
+ * Registers the walk both rules make: every removal, grouped by scope, and every named run
+ * (podman's `--replace` ones included), each in execution order. Both are complete in `onEnd`.
+ */
+export function collectRunsAndRemovals(ctx: Pick<RuleContext, "onCommand">): { byScope: Map<string, Removal[]>; runs: NamedRun[] } {
+  const byScope = new Map<string, Removal[]>();
+  const runs: NamedRun[] = [];
+  ctx.onCommand(CONTAINER_TOOLS, (cmd) => {
+    const r = removalOf(cmd);
+    if (r) {
+      record(byScope, r);
+      return;
+    }
+    const nr = namedRun(cmd);
+    if (nr) runs.push(nr);
+  });
+  return { byScope, runs };
 }
 
 /** The removals that run before `cmd`: those of its preceding scopes (in their order), then its own scope's earlier ones. */

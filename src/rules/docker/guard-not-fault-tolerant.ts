@@ -1,17 +1,6 @@
 import { defineRule, type FixDescriptor, type RuleContext, type ShellCommand } from "../../engine/rule.js";
-import { CONTAINER_TOOLS } from "../../languages/shell/docker.js";
 import { execLines } from "../../languages/systemd/index.js";
-import {
-  guardsOfRuns,
-  isOneShell,
-  makeShellErrexit,
-  namedRun,
-  recipeLineAt,
-  record,
-  removalOf,
-  type NamedRun,
-  type Removal,
-} from "./_name-guards.js";
+import { collectRunsAndRemovals, guardsOfRuns, isOneShell, makeShellErrexit, recipeLineAt, type Removal } from "./_name-guards.js";
 
 type Options = { rmForceIgnoresMissing: boolean };
 
@@ -243,17 +232,7 @@ export default defineRule<Options>({
     ].join("\n"),
   },
   check(ctx) {
-    const byScope = new Map<string, Removal[]>();
-    const runs: NamedRun[] = [];
-    ctx.onCommand(CONTAINER_TOOLS, (cmd) => {
-      const r = removalOf(cmd);
-      if (r) {
-        record(byScope, r);
-        return;
-      }
-      const nr = namedRun(cmd);
-      if (nr) runs.push(nr);
-    });
+    const { byScope, runs } = collectRunsAndRemovals(ctx);
     ctx.onEnd(() => {
       const guards = guardsOfRuns(byScope, runs);
       for (const list of byScope.values()) {

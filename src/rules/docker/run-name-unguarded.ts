@@ -1,16 +1,13 @@
 import { defineRule, type FixDescriptor, type RuleContext, type ShellCommand } from "../../engine/rule.js";
-import { CONTAINER_TOOLS } from "../../languages/shell/docker.js";
 import {
+  collectRunsAndRemovals,
   freeingRemoval,
   isOneShell,
   lineBreakAt,
   lineStartOf,
-  namedRun,
   names,
   oneLine,
   recipeLineAt,
-  record,
-  removalOf,
   removalsBefore,
   type NamedRun,
   type Removal,
@@ -279,20 +276,11 @@ export default defineRule({
     ].join("\n"),
   },
   check(ctx) {
-    const byScope = new Map<string, Removal[]>();
-    const runs: NamedRun[] = [];
-    ctx.onCommand(CONTAINER_TOOLS, (cmd) => {
-      const r = removalOf(cmd);
-      if (r) {
-        record(byScope, r);
-        return;
-      }
-      const nr = namedRun(cmd);
-      if (nr && !nr.replaces) runs.push(nr);
-    });
+    const { byScope, runs } = collectRunsAndRemovals(ctx);
     ctx.onEnd(() => {
       const text = ctx.source.text;
-      for (const nr of runs) {
+      // podman's `run --replace` removes an old container of that name itself.
+      for (const nr of runs.filter((r) => !r.replaces)) {
         const before = removalsBefore(byScope, nr.cmd);
         if (freeingRemoval(before, nr.name)) continue;
         const { cmd, run, flag } = nr;
