@@ -4,8 +4,7 @@
  * readability-misleading-indentation (on a byte-capped sample, scaled per byte), ShellCheck (one
  * process over all the scripts). Output and exit status are ignored: only the time counts.
  */
-import type { Corpus } from "./corpus.js";
-import { sampleByBytes, totalBytes } from "./corpus.js";
+import { sampleByBytes, totalBytes, type Corpus } from "./corpus.js";
 import { batchJob, batches, onPath, versionOf, type Job } from "./measure.js";
 
 export interface AnchorSpec {

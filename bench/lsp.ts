@@ -26,8 +26,8 @@ import { DocumentLinter } from "../src/lsp/linting.js";
 import { DEFAULT_SETTINGS } from "../src/lsp/settings.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-/** dist/bench/lsp.js → dist/src/lsp/bin.js */
-const SERVER = path.resolve(HERE, "../src/lsp/bin.js");
+/** The shipped server bundle (npm run build) */
+const SERVER = path.resolve(HERE, "../bundle/deploylint-lsp.js");
 
 /** A 5,000-line C file of ordinary functions, with one goto-fail in the middle. */
 function cFile(lines: number): string {

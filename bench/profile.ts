@@ -3,8 +3,11 @@
  * and self time grouped by where the code lives (deploylint's own modules, web-tree-sitter, Node's
  * internals, GC…).
  *
- *   node --cpu-prof --cpu-prof-dir=DIR dist/src/cli/bin.js -j 1 /usr/include > /dev/null
+ *   node --cpu-prof --cpu-prof-dir=DIR dist/bundle/deploylint.js -j 1 /usr/include > /dev/null
  *   node dist/bench/profile.js DIR/CPU.*.cpuprofile [--top N]
+ *
+ * The bundle puts deploylint and its JS dependencies in a few chunks, so time is attributed per
+ * chunk; profile the unbundled entry (dist/src/cli/bin.js) to see it per module and per package.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -56,6 +59,7 @@ export function origin(url: string, functionName: string): string {
   if (nm) return nm[1] as string;
   const src = /\/dist\/(src\/[^/]+(?:\/[^/]+)?)/.exec(url);
   if (src) return (src[1] as string).replace(/\.js$/, "");
+  if (url.includes("/dist/bundle/")) return `bundle ${path.basename(url)}`;
   return path.basename(url);
 }
 

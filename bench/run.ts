@@ -44,16 +44,31 @@ interface Settings {
 
 const SEED = 20151206;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BIN = path.join(ROOT, "dist", "src", "cli", "bin.js");
+const BIN = path.join(ROOT, "dist", "bundle", "deploylint.js");
 const SAMPLE_C = path.join(ROOT, "examples", "src", "sslKeyExchange.c");
 const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 
-function parseSettings(argv: readonly string[]): Settings {
+const USAGE = `Usage: npm run bench -- [--quick] [--runs N] [--budget SECONDS] [--json FILE] [--only SECTIONS]
+  --quick           one run, small corpora (a smoke test)
+  --runs N          rounds per group (default 5)
+  --budget SECONDS  time a group may take before its remaining rounds are dropped (default 100; 0: no limit)
+  --json FILE       also write the results as JSON to FILE
+  --only SECTIONS   comma-separated: ${SECTIONS.join(",")}`;
+
+function parseSettings(argv: readonly string[]): Settings | undefined {
   const { values } = parseArgs({
     args: [...argv],
-    options: { quick: { type: "boolean" }, runs: { type: "string" }, json: { type: "string" }, only: { type: "string" }, budget: { type: "string" } },
+    options: {
+      quick: { type: "boolean" },
+      runs: { type: "string" },
+      json: { type: "string" },
+      only: { type: "string" },
+      budget: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
     strict: true,
   });
+  if (values.help) return undefined;
   const quick = values.quick === true;
   const runs = values.runs === undefined ? (quick ? 1 : 5) : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a whole number ≥ 1, not '${values.runs}'`);
@@ -84,7 +99,7 @@ interface Machine {
   memoryGb: number;
   node: string;
   os: string;
-  /** The commit deploylint was built from (`+dirty` when the working tree has changes). */
+  /** The commit deploylint was built from (`+dirty` when src/ has uncommitted changes). */
   commit: string;
   loadAtStart: number[];
   loadAtEnd?: number[];
@@ -99,11 +114,13 @@ function cpuModel(): string {
   }
 }
 
+/** HEAD, with `+dirty` when what deploylint is built from (src/, the package files) has changes. */
 function gitCommit(): string {
   const git = (args: string[]): string => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout?.trim() ?? "";
   const head = git(["rev-parse", "--short", "HEAD"]);
   if (head === "") return "unknown";
-  return git(["status", "--porcelain", "--untracked-files=no"]) === "" ? head : `${head}+dirty`;
+  const dirty = git(["status", "--porcelain", "--untracked-files=no", "--", "src", "package.json", "package-lock.json"]);
+  return dirty === "" ? head : `${head}+dirty`;
 }
 
 function machine(): Machine {
@@ -500,7 +517,11 @@ function report(r: Results): string {
 
 async function main(): Promise<void> {
   const s = parseSettings(process.argv.slice(2));
-  if (!fs.existsSync(BIN)) throw new Error(`${path.relative(ROOT, BIN)} is missing: build first (npx tsc -p .)`);
+  if (!s) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (!fs.existsSync(BIN)) throw new Error(`${path.relative(ROOT, BIN)} is missing: build first (npm run build)`);
   const started = Date.now();
   const ctx: CorpusContext = { root: ROOT, corpusDir: path.join(ROOT, "bench", ".corpus"), seed: SEED, log };
   const results: Results = { machine: machine(), settings: { ...s, only: [...s.only] }, corpora: [], latency: undefined };

@@ -18,7 +18,7 @@ import { cli, type CliRun } from "./support/cli.js";
 import { useTempDir, writeTree } from "./support/tmp.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const BIN = path.join(ROOT, "dist/src/cli/bin.js");
+const BIN = path.join(ROOT, "dist/bundle/deploylint.js");
 
 const tmp = useTempDir("deploylint-autofix-");
 const tree = (name: string, files: Record<string, string | Buffer>): string => writeTree(path.join(tmp(), name), files);

@@ -14,7 +14,7 @@ import { cli, GOTO_FAIL } from "./support/cli.js";
 import { useTempDir, writeTree } from "./support/tmp.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const BIN = path.join(ROOT, "dist/src/cli/bin.js");
+const BIN = path.join(ROOT, "dist/bundle/deploylint.js");
 
 const tmp = useTempDir("deploylint-cache-");
 afterEach(() => {

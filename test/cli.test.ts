@@ -10,7 +10,7 @@ import { cli, GOTO_FAIL } from "./support/cli.js";
 import { useTempDir, writeTree } from "./support/tmp.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const BIN = path.join(ROOT, "dist/src/cli/bin.js");
+const BIN = path.join(ROOT, "dist/bundle/deploylint.js");
 
 const CLEAN_C = "int g(int x) {\n\tif (x)\n\t\treturn 1;\n\treturn 0;\n}\n";
 

@@ -15,7 +15,7 @@ import { cli, GOTO_FAIL } from "./support/cli.js";
 import { useTempDir, writeRepo } from "./support/tmp.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const BIN = path.join(ROOT, "dist/src/cli/bin.js");
+const BIN = path.join(ROOT, "dist/bundle/deploylint.js");
 const MI = "c/misleading-indentation";
 const NTS = "dockerfile/no-test-step";
 

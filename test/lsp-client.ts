@@ -17,13 +17,13 @@ import {
 } from "vscode-languageserver-protocol/node";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
-export const LSP_BIN = path.join(ROOT, "dist/src/lsp/bin.js");
-export const CLI_BIN = path.join(ROOT, "dist/src/cli/bin.js");
+export const LSP_BIN = path.join(ROOT, "dist/bundle/deploylint-lsp.js");
+export const CLI_BIN = path.join(ROOT, "dist/bundle/deploylint.js");
 
 export interface StartOptions {
   capabilities?: ClientCapabilities;
   initializationOptions?: unknown;
-  /** Command and arguments (default: node dist/src/lsp/bin.js --stdio). */
+  /** Command and arguments (default: node dist/bundle/deploylint-lsp.js --stdio). */
   argv?: string[];
   rootDir?: string;
   /** Answer to workspace/configuration requests. */

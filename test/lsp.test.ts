@@ -1,5 +1,5 @@
 /**
- * The language server over its real transport: the built server (`dist/src/lsp/bin.js --stdio`,
+ * The language server over its real transport: the built server (`dist/bundle/deploylint-lsp.js --stdio`,
  * and `deploylint lsp --stdio`) driven by a scripted client. Build first (`npm test` does).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, GOTO_FAIL, type CliRun } from "./support/cli.js";
 import type { SarifLog } from "../src/formatters/sarif.js";
 
-const BIN = path.resolve(import.meta.dirname, "../dist/src/cli/bin.js");
+const BIN = path.resolve(import.meta.dirname, "../dist/bundle/deploylint.js");
 
 /** The CLI in process; `--stdin` reads the goto-fail file. */
 const runCli = (args: string[], cwd: string): Promise<CliRun> => cli(args, { cwd, stdin: GOTO_FAIL });

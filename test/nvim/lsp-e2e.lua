@@ -14,7 +14,7 @@ vim.cmd("filetype on")
 
 local config = {
   name = "deploylint",
-  cmd = { "node", root .. "/dist/src/cli/bin.js", "lsp", "--stdio" },
+  cmd = { "node", root .. "/dist/bundle/deploylint.js", "lsp", "--stdio" },
   root_dir = dir,
   init_options = { debounceMs = 50 },
 }
