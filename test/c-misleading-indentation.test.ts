@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { Linter } from "../src/engine/lint.js";
 import { selectRules } from "../src/engine/registry.js";
 import type { Finding, LanguageId } from "../src/engine/types.js";
+import { hasGuardKeyword } from "../src/rules/c/misleading-indentation.js";
 
 const ID = "c/misleading-indentation";
 
@@ -149,6 +150,34 @@ describe(ID, () => {
       expect(lines(await lintWith(l, withMacro))).toEqual([5]);
       expect(lines(await lintWith(l, withoutMacro))).toEqual([]);
       expect(lines(await lintWith(l, withMacro))).toEqual([5]);
+    } finally {
+      l.dispose();
+    }
+  });
+});
+
+describe("the pre-filter (files it rules out are never parsed)", () => {
+  it.each([
+    ["int x; // if this were", false],
+    ["/* for all n */ int y;", false],
+    ["#ifndef A_H\n#if X\n#else\n#endif\n#endif", false],
+    ["int iff, fork, whilst;", false],
+    ['x = "http://a"; if (y) z();', true],
+    ["char c = '/'; while (1);", true],
+    ["  if (a) b();", true],
+    ["#define CHECK(x) if (!(x)) abort()", true],
+    ['s = "if";', true],
+  ])("%j → %s", (text, want) => {
+    expect(hasGuardKeyword(text)).toBe(want);
+  });
+
+  it("a file it rules out still gets its unused suppressions reported", async () => {
+    const sel = selectRules({});
+    if (!sel.ok) throw new Error("rules");
+    const l = new Linter(sel.rules, sel.rules.map((r) => r.rule.id));
+    try {
+      const res = await l.lint({ path: "a.h", language: "c", text: "// deploylint-disable-next-line c/misleading-indentation\nint x;\n" });
+      expect(res.findings.map((f) => f.ruleId)).toEqual(["deploylint/unused-suppression"]);
     } finally {
       l.dispose();
     }

@@ -124,7 +124,9 @@ export class Linter {
     const source = new SourceText(input.text);
     const notices: Notice[] = [];
     const raws: Raw[] = [];
-    const active = this.rules.filter((r) => r.rule.check && ruleApplies(r.rule, input.language));
+    const active = this.rules.filter(
+      (r) => r.rule.check && ruleApplies(r.rule, input.language) && (!r.rule.mayReport || r.rule.mayReport(input.text)),
+    );
     if (active.length > 0) {
       if (isHostLanguage(input.language)) {
         await this.runHost(input, source, active, raws, notices);

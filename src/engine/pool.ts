@@ -29,6 +29,9 @@ export interface BatchResponse {
   outcomes: FileOutcome[];
 }
 
+/** Old-generation heap of each worker, in MB (see the constructor). */
+export const WORKER_HEAP_MB = 128;
+
 /** The compiled worker script, or undefined when running from TypeScript sources (tests). */
 export function workerScript(): URL | undefined {
   const url = new URL("./worker.js", import.meta.url);
@@ -54,7 +57,10 @@ export class WorkerPool {
 
   constructor(script: URL, size: number, init: WorkerInit) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(script, { workerData: init });
+      // A worker's live data is small (one file's text and findings at a time; trees live in
+      // WebAssembly memory): capping its JS heap makes V8 collect garbage early instead of
+      // growing towards its default limit, which kept peak RSS over 300 MB on large trees.
+      const w = new Worker(script, { workerData: init, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
       w.on("message", (res: BatchResponse) => this.done(w, res));
       w.on("error", (e) => this.fail(e));
       w.on("exit", (code) => {

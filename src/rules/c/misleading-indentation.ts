@@ -76,6 +76,7 @@ export default defineRule<Options>({
   fix: "sometimes",
   tags: ["correctness", "security", "readability"],
   precision: "high",
+  mayReport: hasGuardKeyword,
   options: {
     tabWidth: {
       type: "integer",
@@ -674,4 +675,24 @@ function relatedMessage(guard: Guard, bodyLine: number, nextLine: number, emptyB
   if (emptyBody) return `this '${guard}' guards only an empty statement`;
   if (bodyLine === nextLine) return `this '${guard}' guards only the first statement on line ${bodyLine}`;
   return `this '${guard}' guards only the statement on line ${bodyLine}`;
+}
+
+/**
+ * Strings, character literals and comments, in one pass: strings are matched (and kept) so that a
+ * `//` inside one is not taken for a comment.
+ */
+const STRINGS_AND_COMMENTS = /"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
+
+/** A guard keyword outside comments and outside `#if`/`#else` lines. */
+const GUARD_KEYWORD = /(?<!#[ \t]*)\b(?:if|else|for|while)\b/;
+
+/**
+ * Whether the text has a guard keyword in code (the engine's pre-filter): every finding needs
+ * one, so a file without one is not parsed. Comments are blanked first (English prose is full of
+ * "if" and "for"); a keyword inside a string literal still counts, which only makes the filter
+ * let a file through, never skip one it should not.
+ */
+export function hasGuardKeyword(text: string): boolean {
+  if (!GUARD_KEYWORD.test(text)) return false;
+  return GUARD_KEYWORD.test(text.replace(STRINGS_AND_COMMENTS, (m) => (m.startsWith("/") ? " " : m)));
 }
