@@ -90,11 +90,6 @@ export function toHost(map: readonly Segment[], offset: number): number {
   return seg.hostStart + Math.min(delta, seg.length);
 }
 
-/** Whether `[start, end)` of region text lies within one segment (so an edit there maps cleanly). */
-export function withinOneSegment(map: readonly Segment[], start: number, end: number): boolean {
-  return map.some((s) => start >= s.regionStart && end <= s.regionStart + s.length);
-}
-
 /** The identity map for a region that is the whole host text (a plain shell script). */
 export function identityMap(length: number): Segment[] {
   return [{ regionStart: 0, hostStart: 0, length }];

@@ -350,10 +350,6 @@ function isConditionOf(stmt: Node, child: Node): boolean {
   return false;
 }
 
-export interface ShellRegionCommands {
-  commands: ShellCommand[];
-}
-
 /** `set -e`, `set -o errexit`, `set -eu…` at top level: errexit from here on. */
 function setsErrexit(words: readonly ShellWord[]): boolean | undefined {
   if (words[0]?.value !== "set") return undefined;
