@@ -2,7 +2,7 @@
  * Language-server latency: how long after an edit a document's diagnostics are ready. Prints
  * figures; not a test (timings depend on the machine).
  *
- *   npx tsc -p . && node dist/bench/lsp.js [--edits N]
+ *   npx tsc -p . && node dist/bench/lsp.js [--edits N] [--only c|dockerfile] [--server-only]
  *
  * Two measurements per document (a 5,000-line C file, a 500-line Dockerfile):
  * - server time: in process, what the server does per edit — lint the new text with the
@@ -158,13 +158,17 @@ async function roundTrip(name: string, uri: string, languageId: string, text: st
 async function main(): Promise<void> {
   const i = process.argv.indexOf("--edits");
   const edits = i !== -1 ? Number(process.argv[i + 1]) : 40;
-  const c = cFile(5000);
-  const d = dockerfile(500);
+  const o = process.argv.indexOf("--only");
+  const only = o !== -1 ? process.argv[o + 1] : undefined;
+  const serverOnly = process.argv.includes("--server-only");
+  const docs = [
+    { key: "c", name: "C, 5,000 lines", uri: "file:///bench/big.c", languageId: "c", text: cFile(5000) },
+    { key: "dockerfile", name: "Dockerfile, 500 lines", uri: "file:///bench/Dockerfile", languageId: "dockerfile", text: dockerfile(500) },
+  ].filter((d) => only === undefined || d.key === only);
   console.log(`deploylint language server latency (node ${process.version}, ${os.availableParallelism()} CPUs, load average ${os.loadavg()[0]?.toFixed(1)})`);
-  await serverTime("C, 5,000 lines", "file:///bench/big.c", "c", c, edits);
-  await serverTime("Dockerfile, 500 lines", "file:///bench/Dockerfile", "dockerfile", d, edits);
-  await roundTrip("C, 5,000 lines", "file:///bench/big.c", "c", c, edits);
-  await roundTrip("Dockerfile, 500 lines", "file:///bench/Dockerfile", "dockerfile", d, edits);
+  for (const d of docs) await serverTime(d.name, d.uri, d.languageId, d.text, edits);
+  if (serverOnly) return;
+  for (const d of docs) await roundTrip(d.name, d.uri, d.languageId, d.text, edits);
 }
 
 await main();
