@@ -2,7 +2,10 @@
  * Language-server latency: how long after an edit a document's diagnostics are ready. Prints
  * figures; not a test (timings depend on the machine).
  *
- *   npx tsc -p . && node dist/bench/lsp.js [--edits N] [--only c|dockerfile] [--server-only]
+ *   npx tsc -p . && node dist/bench/lsp.js [--edits N] [--only c|dockerfile] [--server-only] [--profile-server DIR]
+ *
+ * --profile-server DIR runs the server of the round trips under `--cpu-prof` (profiles in DIR; read
+ * them with dist/bench/profile.js).
  *
  * Two measurements per document (a 5,000-line C file, a 500-line Dockerfile):
  * - server time: in process, what the server does per edit — lint the new text with the
@@ -29,11 +32,15 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The shipped server bundle (npm run build) */
 const SERVER = path.resolve(HERE, "../bundle/deploylint-lsp.js");
 
-/** A 5,000-line C file of ordinary functions, with one goto-fail in the middle. */
+/**
+ * A 5,000-line C file of ordinary, complete functions (no syntax error), with one goto-fail a
+ * third of the way in.
+ */
 function cFile(lines: number): string {
   const out: string[] = ["#include <stdio.h>", "#include <stdlib.h>", ""];
+  const verify = ["int verify(int err) {", "\tif (err != 0)", "\t\tgoto fail;", "\t\tgoto fail;", "\treturn 0;", "fail:", "\treturn err;", "}", ""];
   let i = 0;
-  while (out.length < lines - 12) {
+  while (out.length + 13 + verify.length <= lines) {
     out.push(
       `static int step_${i}(int err, const char *name) {`,
       "\tif (err != 0)",
@@ -51,9 +58,11 @@ function cFile(lines: number): string {
     );
     i++;
   }
-  const mid = Math.floor(out.length / 2 / 13) * 13;
-  out.splice(mid, 0, "int verify(int err) {", "\tif (err != 0)", "\t\tgoto fail;", "\t\tgoto fail;", "\treturn 0;", "fail:", "\treturn err;", "}", "");
-  return `${out.slice(0, lines).join("\n")}\n`;
+  // Between two functions (they start at line 3, every 13 lines), a third of the way in: the
+  // edits are typed near the middle.
+  out.splice(3 + Math.floor((out.length - 3) / 3 / 13) * 13, 0, ...verify);
+  while (out.length < lines) out.push("");
+  return `${out.join("\n")}\n`;
 }
 
 /** A 500-line multi-stage Dockerfile with many RUN instructions, some running containers. */
@@ -117,8 +126,15 @@ async function serverTime(name: string, uri: string, languageId: string, text: s
   console.log(`${name}: CPU time per edit:    ${stats(cpu)}; first lint (grammar load) ${first.toFixed(0)} ms; ${findings} diagnostics`);
 }
 
+/** `--cpu-prof` flags for the server process when --profile-server DIR is given. */
+function profileFlags(): string[] {
+  const i = process.argv.indexOf("--profile-server");
+  const dir = i !== -1 ? process.argv[i + 1] : undefined;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+}
+
 async function roundTrip(name: string, uri: string, languageId: string, text: string, edits: number): Promise<void> {
-  const proc = spawn(process.execPath, [SERVER, "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, [...profileFlags(), SERVER, "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiting = new Map<number, () => void>();
   conn.onNotification("textDocument/publishDiagnostics", (p: PublishDiagnosticsParams) => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { Linter } from "../src/engine/lint.js";
 import { selectRules } from "../src/engine/registry.js";
 import type { Finding, LanguageId } from "../src/engine/types.js";
+import { braceOnOwnLine } from "../src/rules/c/_brace-fix.js";
 import { hasGuardKeyword } from "../src/rules/c/misleading-indentation.js";
 
 const ID = "c/misleading-indentation";
@@ -178,6 +179,39 @@ describe("the pre-filter (files it rules out are never parsed)", () => {
     try {
       const res = await l.lint({ path: "a.h", language: "c", text: "// deploylint-disable-next-line c/misleading-indentation\nint x;\n" });
       expect(res.findings.map((f) => f.ruleId)).toEqual(["deploylint/unused-suppression"]);
+    } finally {
+      l.dispose();
+    }
+  });
+});
+
+describe("braceOnOwnLine (the fix's brace style, from the text)", () => {
+  const at = (text: string) => braceOnOwnLine(text, text.lastIndexOf("{"));
+  it.each([
+    ["if (x) {", false],
+    ["if (x)\t {", false],
+    ["} else {", false],
+    ["if (x) /* why */ {", false],
+    ["if (x) /* a */ /* b */{", false],
+    ["if (x)\n{", true],
+    ["if (x)\r\n\t{", true],
+    ["if (x) // why\n  {", true],
+    ["if (x) /* two\n lines */ {", true],
+    ["if (x) /* a */\n/* b */ {", true],
+    ["{", false],
+    ["*/ {", false],
+  ])("%j → %s", (text, own) => {
+    expect(at(text)).toBe(own);
+  });
+
+  it("the fix follows the majority of the file's blocks", async () => {
+    const allman = "int f(int a) {\n\tif (a)\n\t{\n\t\ta--;\n\t}\n\twhile (a)\n\t{\n\t\ta--;\n\t}\n\tif (a)\n\t\treturn 1;\n\t\treturn 2;\n}\n";
+    const kr = allman.replace(/\n\t\{/g, " {");
+    const l = linter();
+    try {
+      const fixOf = async (text: string) => (await l.lint({ path: "a.c", language: "c", text })).findings[0]?.fix?.edits[0]?.text;
+      expect(await fixOf(allman)).toBe("\n\t{");
+      expect(await fixOf(kr)).toBe(" {");
     } finally {
       l.dispose();
     }

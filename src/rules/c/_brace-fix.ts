@@ -48,14 +48,6 @@ function movable(node: Node): boolean {
   return (/_statement$/.test(node.type) || node.type === "declaration") && node.type !== "case_statement" && node.type !== "compound_statement";
 }
 
-const GUARDS = ["if_statement", "else_clause", "for_statement", "for_range_loop", "while_statement"];
-
-function guardedBody(node: Node): Node | null {
-  if (node.type === "if_statement") return node.childForFieldName("consequence");
-  if (node.type === "else_clause") return node.namedChildren.filter((c) => c !== null && c.type !== "comment").at(-1) ?? null;
-  return node.childForFieldName("body");
-}
-
 /** The last child of `stmt` before `body` that is not a comment: `)` of the header, or `else`. */
 function headerEnd(stmt: Node, body: Node): Node | null {
   let last: Node | null = null;
@@ -68,31 +60,27 @@ function headerEnd(stmt: Node, body: Node): Node | null {
 }
 
 /**
- * Where this file puts the `{` of an `if`/`else`/`for`/`while` block: on the header's line, or on
- * a line of its own (most blocks decide; no blocks: on the header's line).
+ * Whether a block's `{` (at `brace`) is on a line of its own rather than on its header's line:
+ * whether a line break separates it from the header's last token (the `)` or `else`), looking
+ * back over blanks and comments. A `//` comment ends with the line break this finds first.
  */
-export function braceStyle(root: Node): BraceStyle {
-  let same = 0;
-  let next = 0;
-  for (const stmt of root.descendantsOfType(GUARDS)) {
-    const body = guardedBody(stmt);
-    if (!body || body.type !== "compound_statement") continue;
-    const end = headerEnd(stmt, body);
-    if (!end) continue;
-    if (end.endPosition.row === body.startPosition.row) same++;
-    else next++;
+export function braceOnOwnLine(text: string, brace: number): boolean {
+  let i = brace - 1;
+  while (i >= 0) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return true;
+    if (c === 32 || c === 9 || c === 13 || c === 11 || c === 12) {
+      i--;
+    } else if (c === 47 && text.charCodeAt(i - 1) === 42) {
+      const open = text.lastIndexOf("/*", i - 2);
+      if (open === -1) return false;
+      if (text.lastIndexOf("\n", i) > open) return true;
+      i = open - 1;
+    } else {
+      return false;
+    }
   }
-  return next > same ? "next-line" : "same-line";
-}
-
-/** Names `#define`d in this file (any kind). */
-export function definedMacros(root: Node): Set<string> {
-  const out = new Set<string>();
-  for (const def of root.descendantsOfType(["preproc_def", "preproc_function_def"])) {
-    const name = def.childForFieldName("name");
-    if (name) out.add(name.text);
-  }
-  return out;
+  return false;
 }
 
 function leadingBlanks(line: string): string {

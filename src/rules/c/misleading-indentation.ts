@@ -1,6 +1,6 @@
 import { defineRule, type Node, type RuleContext } from "../../engine/rule.js";
 import { visualColumn, type SourceText } from "../../engine/source.js";
-import { braceFix, braceStyle, definedMacros, type BraceStyle } from "./_brace-fix.js";
+import { braceFix, braceOnOwnLine, type BraceStyle } from "./_brace-fix.js";
 
 /**
  * GCC's `-Wmisleading-indentation` (gcc/c-family/c-indentation.cc) on the tree-sitter tree and
@@ -48,9 +48,15 @@ interface FileState {
   lineDirective: number | undefined;
   /** Whether the tree has any ERROR or MISSING node, lazily. */
   treeHasError: boolean | undefined;
-  /** For the fix, lazily: where this file puts a block's `{`, and the names it `#define`s. */
-  braceStyle?: BraceStyle;
-  macros?: Set<string>;
+  /** Every name the file `#define`s (the fix treats a call of one as a possible macro). */
+  readonly defined: Set<string>;
+  /** How the file's `if`/`else`/`for`/`while` blocks place their `{` (the fix follows the majority). */
+  readonly braces: { sameLine: number; ownLine: number };
+  /**
+   * Findings wait for the end of the walk: their fixes need the whole file's brace style and
+   * `#define`s, gathered from the nodes the walk visits anyway (no second walk of the tree).
+   */
+  readonly findings: Array<(style: BraceStyle, macros: ReadonlySet<string>) => void>;
 }
 
 /** Nodes that stand for the next statement are not grown past these when choosing the report range. */
@@ -244,15 +250,23 @@ export default defineRule<Options>({
     ].join("\n"),
   },
   check(ctx) {
-    const state: FileState = { emptyMacros: new Map(), lineDirective: undefined, treeHasError: undefined };
+    const state: FileState = {
+      emptyMacros: new Map(),
+      lineDirective: undefined,
+      treeHasError: undefined,
+      defined: new Set(),
+      braces: { sameLine: 0, ownLine: 0 },
+      findings: [],
+    };
     const tabWidth = ctx.options.tabWidth;
 
     ctx.on("preproc_def", (node) => noteEmptyMacro(state, node, "object"));
     ctx.on("preproc_function_def", (node) => noteEmptyMacro(state, node, "function"));
     ctx.on("if_statement", (node) => {
+      const consequence = node.childForFieldName("consequence");
       // With an `else`, the token after the body is `else`: GCC is silent for the `if` itself.
-      if (node.childForFieldName("alternative")) return;
-      checkGuard(ctx, state, tabWidth, "if", node, node.childForFieldName("consequence"));
+      if (node.childForFieldName("alternative")) noteBraces(ctx.source.text, state, consequence);
+      else checkGuard(ctx, state, tabWidth, "if", node, consequence);
     });
     ctx.on("else_clause", (node) => checkGuard(ctx, state, tabWidth, "else", node, elseBody(node)));
     const loop = (guard: Guard) => (node: Node) =>
@@ -260,13 +274,25 @@ export default defineRule<Options>({
     ctx.on("for_statement", loop("for"));
     ctx.on("for_range_loop", loop("for"));
     ctx.on("while_statement", loop("while"));
+    ctx.onEnd(() => {
+      const style: BraceStyle = state.braces.ownLine > state.braces.sameLine ? "next-line" : "same-line";
+      for (const report of state.findings) report(style, state.defined);
+    });
   },
 });
 
+/** Counts where a block body's `{` is: on its header's line or on a line of its own. */
+function noteBraces(text: string, state: FileState, body: Node | null): void {
+  if (body?.type !== "compound_statement") return;
+  if (braceOnOwnLine(text, body.startIndex)) state.braces.ownLine++;
+  else state.braces.sameLine++;
+}
+
 function noteEmptyMacro(state: FileState, node: Node, kind: MacroKind): void {
-  if (node.childForFieldName("value")) return;
   const name = node.childForFieldName("name");
-  if (name) state.emptyMacros.set(name.text, kind);
+  if (!name) return;
+  state.defined.add(name.text);
+  if (!node.childForFieldName("value")) state.emptyMacros.set(name.text, kind);
 }
 
 /** The statement of an `else_clause` (its last named child that is not a comment). */
@@ -290,8 +316,9 @@ function checkGuard(
   stmt: Node,
   body: Node | null,
 ): void {
-  if (!body || body.type === "compound_statement" || body.type.startsWith("preproc_")) return;
   const text = ctx.source.text;
+  if (body?.type === "compound_statement") noteBraces(text, state, body);
+  if (!body || body.type === "compound_statement" || body.type.startsWith("preproc_")) return;
   const errors = treeHasError(state, stmt);
   if (errors && !soundGuard(text, stmt, body, state.emptyMacros)) return;
   const bodyToken = tokenAt(text, body.startIndex, state.emptyMacros);
@@ -318,30 +345,20 @@ function checkGuard(
   const statement = statementAt(stmt, next.offset);
   // The fix: only where tokens and nodes agree (no syntax error in the function, no empty macro
   // at either end).
-  const root = stmt.tree.rootNode;
   const clean = !errors || enclosingFunction(stmt)?.hasError === false;
-  const fix =
-    clean && !emptyBody && statement && bodyToken.offset === body.startIndex && statement.startIndex === next.offset
-      ? braceFix({
-          source: ctx.source,
-          stmt,
-          body,
-          next: statement,
-          style: (state.braceStyle ??= braceStyle(root)),
-          macros: (state.macros ??= definedMacros(root)),
-        })
-      : undefined;
-  ctx.report({
+  const fixable = clean && !emptyBody && statement && bodyToken.offset === body.startIndex && statement.startIndex === next.offset;
+  const at = { start: next.offset, end: statement ? Math.min(statement.endIndex, lineEnd) : lineEnd };
+  const msg = message(guard, guardAt.line, bodyAt.line, nextAt.line, emptyBody);
+  const related = [
+    {
+      at: { start: stmt.startIndex, end: stmt.startIndex + guard.length },
+      message: relatedMessage(guard, bodyAt.line, nextAt.line, emptyBody),
+    },
+  ];
+  state.findings.push((style, macros) => {
+    const fix = fixable && statement ? braceFix({ source: ctx.source, stmt, body, next: statement, style, macros }) : undefined;
     // The statement, or its first line when it spans several (a whole loop would be too much).
-    at: { start: next.offset, end: statement ? Math.min(statement.endIndex, lineEnd) : lineEnd },
-    message: message(guard, guardAt.line, bodyAt.line, nextAt.line, emptyBody),
-    related: [
-      {
-        at: { start: stmt.startIndex, end: stmt.startIndex + guard.length },
-        message: relatedMessage(guard, bodyAt.line, nextAt.line, emptyBody),
-      },
-    ],
-    ...(fix ? { fix } : {}),
+    ctx.report({ at, message: msg, related, ...(fix ? { fix } : {}) });
   });
 }
 
