@@ -8,11 +8,15 @@ import { LANGUAGES } from "../languages/index.js";
 import {
   argvCommand,
   COMMANDS_QUERY,
+  mayName,
   regionInfo,
-  shellTextCommands,
+  regionSteps,
+  resolveSteps,
   type ShellCommand,
   type VariableValues,
 } from "../languages/shell/commands.js";
+import { StepCache } from "../languages/shell/step-cache.js";
+import type { ShellRegion } from "../languages/regions.js";
 import { TreeSitter, type Grammar, type Node, type Tree } from "../languages/treesitter.js";
 import type { QueryMatch } from "web-tree-sitter";
 import { NO_PROJECT_FACTS, type ProjectFacts } from "./project.js";
@@ -92,6 +96,8 @@ export class Linter {
   private readonly rules: readonly EnabledRule[];
   private readonly known: ReadonlySet<string>;
   private readonly incremental: boolean;
+  /** Each shell region's steps by its text: an unchanged region (after an edit elsewhere, or a `RUN` line seen in another file) is not parsed again. */
+  private readonly steps = new StepCache();
 
   /**
    * @param rules the enabled rules with their resolved severity and options
@@ -107,6 +113,7 @@ export class Linter {
 
   dispose(): void {
     this.ts.dispose();
+    this.steps.clear();
   }
 
   /** Drops the parse trees kept for `path` (incremental mode; the document was closed). */
@@ -234,7 +241,7 @@ export class Linter {
       });
       failures.run(i, () => enabled.rule.check?.(ctx));
     });
-    if (hooks.length > 0) {
+    if (hooks.length > 0 && mayCallHooks(hooks, host.regions)) {
       for (const cmd of await this.commands(host, input.path)) {
         for (const h of hooks) {
           if (h.names.size === 0 || h.names.has(cmd.name)) failures.run(h.rule, () => h.fn(cmd));
@@ -244,27 +251,35 @@ export class Linter {
     for (const e of ends) failures.run(e.rule, e.fn);
   }
 
-  /** Every simple command of the host's regions, in execution order (each region parsed once). */
+  /**
+   * Every simple command of the host's regions, in execution order. A region's steps depend on its
+   * text alone and are kept per text (`steps`); only what depends on the rest of the file (host
+   * offsets, `seq`, variables, errexit) is worked out again.
+   */
   private async commands(host: HostDocument, path: string): Promise<ShellCommand[]> {
     const out: ShellCommand[] = [];
     const vars: VariableValues = new Map();
-    const needsBash = host.regions.some((r) => r.kind === "shell");
-    const bash = needsBash ? await this.ts.grammar("bash") : undefined;
-    host.regions.forEach((region, index) => {
+    let bash: Grammar | undefined;
+    for (const [index, region] of host.regions.entries()) {
       const info = regionInfo(region, index);
       if (region.kind === "argv") {
         const cmd = argvCommand(region, info, out.length, vars);
         if (cmd) out.push(cmd);
-        return;
+        continue;
       }
-      if (!bash) return;
-      const tree = this.parse(bash, region.text, path, `region ${index}`);
-      try {
-        out.push(...shellTextCommands(tree, this.ts.query(bash, COMMANDS_QUERY), region, info, out.length, vars));
-      } finally {
-        tree.delete();
+      let steps = this.steps.get(region.text);
+      if (!steps) {
+        bash ??= await this.ts.grammar("bash");
+        const tree = this.parse(bash, region.text, path, `region ${index}`);
+        try {
+          steps = regionSteps(tree, this.ts.query(bash, COMMANDS_QUERY));
+        } finally {
+          tree.delete();
+        }
+        this.steps.set(region.text, steps);
       }
-    });
+      for (const cmd of resolveSteps(steps, region, info, out.length, vars)) out.push(cmd);
+    }
     return out;
   }
 
@@ -373,6 +388,16 @@ export class Linter {
     }
     return out;
   }
+}
+
+/**
+ * Whether any command hook may be called: a hook for every command (no names) always may;
+ * otherwise one of the names must possibly occur in the regions (`mayName`), or parsing the
+ * regions can be skipped.
+ */
+function mayCallHooks(hooks: readonly CommandHook[], regions: readonly ShellRegion[]): boolean {
+  if (hooks.some((h) => h.names.size === 0)) return true;
+  return mayName(regions, new Set(hooks.flatMap((h) => [...h.names])));
 }
 
 function offsetsOf(t: Target): [number, number] {

@@ -146,6 +146,7 @@ export function unwrap(words: readonly ShellWord[]): { words: ShellWord[]; wrapp
 export type VariableValues = Map<string, string>;
 
 function resolveVariable(word: ShellWord, vars: VariableValues): ShellWord[] | undefined {
+  if (vars.size === 0 || !word.value.startsWith("$")) return undefined;
   const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(word.value);
   if (!m) return undefined;
   const value = vars.get((m[1] ?? m[2]) as string);
@@ -172,14 +173,26 @@ export function commandFromWords(
   const again = resolveVariable(rest[0] as ShellWord, vars);
   if (again) rest = [...again, ...rest.slice(1)];
   const program = rest[0] as ShellWord;
-  return {
-    ...base,
+  // Every field spelled out: V8 reads objects built by spreading (`{ ...base }`) many times slower.
+  const cmd: ShellCommand = {
     name: basename(program.value),
     program,
     args: rest.slice(1),
     wrappers: unwrapped.wrappers,
     exec: unwrapped.wrappers.includes("exec"),
+    start: base.start,
+    end: base.end,
+    region: base.region,
+    seq: base.seq,
+    tolerated: base.tolerated,
+    conditional: base.conditional,
+    background: base.background,
+    inFunction: base.inFunction,
+    inSubstitution: base.inSubstitution,
+    errexit: base.errexit,
   };
+  if (base.tail) cmd.tail = base.tail;
+  return cmd;
 }
 
 /* ---------------------------------------------------------------- words from tree-sitter-bash */
@@ -231,7 +244,8 @@ function stringValue(node: Node): { value: string; static: boolean } {
 
 const CONDITION_PARENTS = new Set(["if_statement", "elif_clause", "while_statement"]);
 
-interface Flags {
+/** Where a command sits, read off its ancestors (copied onto its `ShellCommand`). */
+export interface Flags {
   tolerated: boolean;
   conditional: boolean;
   background: boolean;
@@ -313,8 +327,8 @@ function chainsAfterHeredoc(redirected: Node): boolean {
   );
 }
 
-/** The command's tail position (see `TailPosition`), read off its ancestors; undefined when not in one. */
-function tailOf(node: Node, host: (n: Node) => { start: number; end: number }): TailPosition | undefined {
+/** The command's tail position (see `TailPosition`) in region offsets, read off its ancestors; undefined when not in one. */
+function tailOf(node: Node): TailPosition | undefined {
   let statement: Node | undefined;
   let alone = true;
   let child: Node = node;
@@ -327,7 +341,7 @@ function tailOf(node: Node, host: (n: Node) => { start: number; end: number }): 
     }
     if (!endsBlock(parent, child)) return undefined;
     statement ??= child;
-    if (parent.type === "program") return { ...host(statement), alone };
+    if (parent.type === "program") return { start: statement.startIndex, end: statement.endIndex, alone };
   }
   return undefined;
 }
@@ -377,35 +391,51 @@ export function regionInfo(region: ShellRegion, index: number): RegionInfo {
   };
 }
 
-/**
- * Commands of a shell-text region, in document order. `vars` carries static assignments across
- * the regions of one file (they share an environment only in a plain script, but a Dockerfile's
- * ENV-less `RUN X=… ` is rare enough that sharing is harmless).
- */
-/** The query `shellTextCommands` runs: compile it once per worker (TreeSitter.query caches it). */
+/** The query `regionSteps` runs: compile it once per worker (TreeSitter.query caches it). */
 export const COMMANDS_QUERY = "[(command) (variable_assignment)] @node";
 
-export function shellTextCommands(
-  tree: Tree,
-  nodes: Query,
-  region: ShellTextRegion,
-  info: RegionInfo,
-  firstSeq: number,
-  vars: VariableValues,
-): ShellCommand[] {
-  const out: ShellCommand[] = [];
-  const map = region.map;
-  const host = (n: Node): { start: number; end: number } => ({
-    start: toHost(map, n.startIndex),
-    end: n.endIndex > n.startIndex ? toHost(map, n.endIndex - 1) + 1 : toHost(map, n.startIndex),
-  });
-  let errexit = region.assumptions.errexit === true;
-  // The walk runs inside tree-sitter: the query yields just commands and assignments, in
-  // document order (a command before the commands in its substitutions).
+/**
+ * A simple command as its region's text alone describes it: words, range and tail statement in
+ * region offsets, before variables are resolved, wrappers stripped and offsets mapped to the host.
+ */
+export interface CommandStep {
+  kind: "command";
+  /** Every word after the assignments and redirections, in region offsets. */
+  words: readonly ShellWord[];
+  /** Region offsets of the whole simple command. */
+  start: number;
+  end: number;
+  flags: Readonly<Flags>;
+  /** A top-level, unconditional `set -e` / `set +e`: errexit from this command on. */
+  setsErrexit?: boolean;
+  /** The tail statement, in region offsets (see `TailPosition`). */
+  tail?: Readonly<TailPosition>;
+}
+
+/** A static assignment (`DOCKER=/usr/bin/docker`); `value` undefined when the value is not static (the variable is forgotten). */
+export interface AssignmentStep {
+  kind: "assignment";
+  name: string;
+  value?: string;
+}
+
+export type RegionStep = CommandStep | AssignmentStep;
+
+/**
+ * What a region's parse tree says about its commands and assignments, in document order (a
+ * command before the commands in its substitutions). Depends on the region's text alone, so a
+ * caller may keep the steps per text and skip parsing an unchanged region; `resolveSteps` applies
+ * what depends on the rest of the file. The walk runs inside tree-sitter: the query yields just
+ * commands and assignments.
+ */
+export function regionSteps(tree: Tree, nodes: Query): RegionStep[] {
+  const out: RegionStep[] = [];
   for (const { node } of nodes.captures(tree.rootNode)) {
     if (node.type === "variable_assignment") {
       // `A=1 cmd` sets A for cmd's environment only; it is no assignment for later commands.
-      if (node.parent?.type !== "command") recordAssignment(node, vars);
+      if (node.parent?.type === "command") continue;
+      const step = assignmentStep(node);
+      if (step) out.push(step);
       continue;
     }
     const words: ShellWord[] = [];
@@ -414,37 +444,89 @@ export function shellTextCommands(
       if (c.type === "variable_assignment" || c.type === "file_redirect" || c.type === "herestring_redirect") continue;
       const target = c.type === "command_name" ? (c.firstNamedChild ?? c) : c;
       const v = wordValue(target);
-      words.push({ ...v, ...host(target) });
+      words.push({ value: v.value, static: v.static, start: target.startIndex, end: target.endIndex });
     }
     const flags = flagsOf(node);
+    const step: CommandStep = { kind: "command", words, start: node.startIndex, end: node.endIndex, flags };
     const set = setsErrexit(words);
-    if (set !== undefined && !flags.inFunction && !flags.conditional) errexit = set;
-    const cmd = commandFromWords(words, vars, {
-      ...host(node),
-      region: info,
-      seq: firstSeq + out.length,
-      ...flags,
-      tolerated: flags.tolerated || region.assumptions.failureTolerated === true,
-      errexit,
-    });
-    const tail = cmd && tailOf(node, host);
-    if (cmd && tail) cmd.tail = tail;
-    if (cmd) out.push(cmd);
+    if (set !== undefined && !flags.inFunction && !flags.conditional) step.setsErrexit = set;
+    const tail = tailOf(node);
+    if (tail) step.tail = tail;
+    out.push(step);
   }
   return out;
 }
 
-function recordAssignment(node: Node, vars: VariableValues): void {
+function assignmentStep(node: Node): AssignmentStep | undefined {
   const name = node.childForFieldName("name")?.text;
+  if (!name) return undefined;
   const value = node.childForFieldName("value");
-  if (!name) return;
-  if (!value) {
-    vars.delete(name);
-    return;
-  }
+  if (!value) return { kind: "assignment", name };
   const v = wordValue(value);
-  if (v.static) vars.set(name, v.value);
-  else vars.delete(name);
+  return v.static ? { kind: "assignment", name, value: v.value } : { kind: "assignment", name };
+}
+
+/**
+ * The commands of a shell-text region from its steps: offsets mapped to the host, variables
+ * resolved and wrappers stripped, `seq` numbered from `firstSeq`, errexit followed from the host's
+ * assumption. `vars` carries static assignments across the regions of one file (they share an
+ * environment only in a plain script, but a Dockerfile's ENV-less `RUN X=… ` is rare enough that
+ * sharing is harmless). Never changes `steps`.
+ */
+export function resolveSteps(
+  steps: readonly RegionStep[],
+  region: ShellTextRegion,
+  info: RegionInfo,
+  firstSeq: number,
+  vars: VariableValues,
+): ShellCommand[] {
+  const out: ShellCommand[] = [];
+  const map = region.map;
+  const hostStart = (start: number): number => toHost(map, start);
+  const hostEnd = (start: number, end: number): number => (end > start ? toHost(map, end - 1) + 1 : toHost(map, start));
+  const tolerated = region.assumptions.failureTolerated === true;
+  let errexit = region.assumptions.errexit === true;
+  for (const step of steps) {
+    if (step.kind === "assignment") {
+      if (step.value === undefined) vars.delete(step.name);
+      else vars.set(step.name, step.value);
+      continue;
+    }
+    if (step.setsErrexit !== undefined) errexit = step.setsErrexit;
+    const words = step.words.map(
+      (w): ShellWord => ({ value: w.value, static: w.static, start: hostStart(w.start), end: hostEnd(w.start, w.end) }),
+    );
+    const f = step.flags;
+    const cmd = commandFromWords(words, vars, {
+      start: hostStart(step.start),
+      end: hostEnd(step.start, step.end),
+      region: info,
+      seq: firstSeq + out.length,
+      tolerated: f.tolerated || tolerated,
+      conditional: f.conditional,
+      background: f.background,
+      inFunction: f.inFunction,
+      inSubstitution: f.inSubstitution,
+      errexit,
+    });
+    if (!cmd) continue;
+    const t = step.tail;
+    if (t) cmd.tail = { start: hostStart(t.start), end: hostEnd(t.start, t.end), alone: t.alone };
+    out.push(cmd);
+  }
+  return out;
+}
+
+/** Commands of a shell-text region, in document order: `resolveSteps` over `regionSteps`. */
+export function shellTextCommands(
+  tree: Tree,
+  nodes: Query,
+  region: ShellTextRegion,
+  info: RegionInfo,
+  firstSeq: number,
+  vars: VariableValues,
+): ShellCommand[] {
+  return resolveSteps(regionSteps(tree, nodes), region, info, firstSeq, vars);
 }
 
 /** The command of an argv region (a systemd `Exec*=` line, an exec-form `RUN`). */
@@ -470,5 +552,33 @@ export function argvCommand(region: ArgvRegion, info: RegionInfo, seq: number, v
     inSubstitution: false,
     errexit: true,
     tail: { start: first.start, end: last.end, alone: true },
+  });
+}
+
+/* ---------------------------------------------------------------- a cheap pre-filter */
+
+/**
+ * What word values may drop from a region's text: a `\`-newline, a `\`, quotes, and the `$` that
+ * opens `$'…'` or `$"…"`. A program name is a substring of a word value (or of a static variable
+ * value, itself a word value), and a word value is its source text with some of these removed.
+ */
+const DROPPED_BY_WORDS = /\\\r?\n|\$(?=['"])|[\\'"]/g;
+
+/** Names the pre-filter cannot reason about: they could span a dropped character. */
+const UNSAFE_NAME = /^$|[\\'"$\s]/;
+
+/**
+ * Whether a command of these regions may be named one of `names` (a `ShellCommand.name`), judged
+ * from the text without parsing it. Conservative: false only when no name occurs in any region's
+ * text with quotes and backslashes removed (`do"ck"er`, `d\ocker`, `/usr/bin/docker`,
+ * `D=docker; $D run` all say true), nor in an argv region's words.
+ */
+export function mayName(regions: readonly ShellRegion[], names: Iterable<string>): boolean {
+  const wanted = [...names];
+  if (wanted.some((n) => UNSAFE_NAME.test(n))) return true;
+  if (wanted.length === 0) return false;
+  return regions.some((r) => {
+    const text = r.kind === "shell" ? r.text.replace(DROPPED_BY_WORDS, "") : r.words.map((w) => w.value).join("\n");
+    return wanted.some((n) => text.includes(n));
   });
 }
