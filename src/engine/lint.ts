@@ -98,6 +98,7 @@ export class Linter {
   private readonly incremental: boolean;
   /** Each shell region's steps by its text: an unchanged region (after an edit elsewhere, or a `RUN` line seen in another file) is not parsed again. */
   private readonly steps = new StepCache();
+  private parsed = 0;
 
   /**
    * @param rules the enabled rules with their resolved severity and options
@@ -109,6 +110,11 @@ export class Linter {
     this.rules = rules;
     this.known = new Set(knownRuleIds);
     this.incremental = options.incremental === true;
+  }
+
+  /** How many shell regions this Linter has parsed (the others were found in its step cache, or the pre-filter skipped them): for tests and benchmarks. */
+  get parsedRegions(): number {
+    return this.parsed;
   }
 
   dispose(): void {
@@ -271,6 +277,7 @@ export class Linter {
       if (!steps) {
         bash ??= await this.ts.grammar("bash");
         const tree = this.parse(bash, region.text, path, `region ${index}`);
+        this.parsed++;
         try {
           steps = regionSteps(tree, this.ts.query(bash, COMMANDS_QUERY));
         } finally {
