@@ -14,7 +14,7 @@ import type { RunResult } from "../engine/types.js";
 import { renderRuleMarkdown, fixLabel } from "../docs/render.js";
 import { DEFAULT_DOCS_BASE_URL, defaultFormat, format, INFORMATION_URI, type FormatName } from "../formatters/index.js";
 import { formatStatisticsJson, formatStatisticsText } from "../formatters/statistics.js";
-import { chooseWasmTiering } from "./wasm-tiering.js";
+import { allowWasmTierUp, chooseWasmTiering } from "./wasm-tiering.js";
 import { decideColor, parseCommandLine, USAGE, type LintRequest } from "./args.js";
 import { dryRunDiff, fixFailures, fixRequestOf, fixSummaryLine } from "./fix-output.js";
 import { ConfigLoadError } from "../config/index.js";
@@ -84,6 +84,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         (help ? io.stdout : io.stderr)(`${problem}\n`);
         return help ? EXIT.clean : EXIT.failure;
       }
+      allowWasmTierUp();
       lsp.startStdioServer();
       // The server runs until the client sends `exit` (the protocol library ends the process).
       return new Promise<number>(() => {});
@@ -114,7 +115,7 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
     const fileSelected = selectRules(own.forFile(path.resolve(cwd, file)).selection);
     if (!fileSelected.ok) throw new UsageError(`unknown rules: ${fileSelected.unknown.join(", ")}`);
     const linter = new Linter(fileSelected.rules, known);
-    chooseWasmTiering(1);
+    chooseWasmTiering({ files: 1, workers: false });
     try {
       const res = await lintText(linter, file, text, (p) => own.languageOf(path.resolve(cwd, p)));
       result = {
@@ -130,7 +131,7 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
     }
   } else {
     const out = await lintPaths(req.paths, {
-      beforeInProcessLint: chooseWasmTiering,
+      beforeLint: chooseWasmTiering,
       cwd,
       root,
       selection: { only: req.only, disable: req.disable },

@@ -1,11 +1,15 @@
 /**
- * V8 compiles each tree-sitter grammar (0.6 MB of WebAssembly for C, 1.4 MB for bash) twice by
- * default: at once with the baseline compiler (Liftoff), then again with the optimising one
- * (TurboFan) for hot functions, on background threads that the process also waits for. A small
- * run is over before the optimised code pays back its compilation: measured here on a one-file
- * run, `--liftoff-only` saves ~0.3 s of CPU, while on 10 MB of headers it costs ~15% more.
- * So the CLI lets V8 tier up only when there is enough to parse. The flag must be set before
- * the first grammar is compiled, which happens at the first lint, after discovery.
+ * V8 compiles each tree-sitter grammar (0.6 MB of WebAssembly for C, 1.4 MB for bash) with its
+ * baseline compiler (Liftoff), then again with the optimising one (TurboFan) for hot functions, on
+ * background threads that the process also waits for before it exits. A small run is over before
+ * the optimised code pays back its compilation: measured here on a one-file run, `--liftoff-only`
+ * saves ~0.3 s of CPU, while on 10 MB of headers it costs ~15% more. So the CLI lets V8 tier up
+ * only when there is enough to parse.
+ *
+ * The bundled `deploylint` bin sets `--liftoff-only` before anything else (scripts/bundle.ts: its
+ * V8 code cache is only accepted under the flags it was made with); the functions here confirm or
+ * lift it once the size of the run is known, before the first grammar is compiled. V8 reads the
+ * flags when it compiles a module, so worker threads started after the lift tier up.
  */
 import v8 from "node:v8";
 import { PARALLEL_THRESHOLD } from "../engine/run.js";
@@ -13,6 +17,15 @@ import { PARALLEL_THRESHOLD } from "../engine/run.js";
 /** Files below which a run compiles WebAssembly with the baseline compiler only. */
 export const BASELINE_ONLY_BELOW = PARALLEL_THRESHOLD;
 
-export function chooseWasmTiering(files: number): void {
-  if (files < BASELINE_ONLY_BELOW) v8.setFlagsFromString("--liftoff-only");
+/** `--liftoff-only` turns off both kinds of tier-up; lifting it must turn them back on. */
+const TIER_UP = "--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering";
+
+/** For a run that parses `files` files, in this thread or (`workers`) in worker threads. */
+export function chooseWasmTiering(run: { files: number; workers: boolean }): void {
+  v8.setFlagsFromString(run.workers || run.files >= BASELINE_ONLY_BELOW ? TIER_UP : "--liftoff-only");
+}
+
+/** For a long-lived process (the language server): parse speed matters more than start-up. */
+export function allowWasmTierUp(): void {
+  v8.setFlagsFromString(TIER_UP);
 }

@@ -31,10 +31,11 @@ export interface RunOptions {
   /** Config files: each file's own settings, and config `ignore`/`languages` for discovery. */
   config?: RunConfig;
   /**
-   * Called once before this thread lints (no worker pool), with the number of files it will parse:
-   * the CLI picks V8's WebAssembly compilation strategy from it (see src/cli/wasm-tiering.ts).
+   * Called once before the first file is parsed, with the number of files this thread will parse,
+   * or with `workers` when a worker pool is about to start: the CLI picks V8's WebAssembly
+   * compilation strategy from it (see src/cli/wasm-tiering.ts).
    */
-  beforeInProcessLint?: (files: number) => void;
+  beforeLint?: (run: { files: number; workers: boolean }) => void;
 }
 
 /**
@@ -95,6 +96,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         }
         const index = tasks.push(task) - 1;
         if (!pool && script && !cache && tasks.length >= PARALLEL_THRESHOLD) {
+          options.beforeLint?.({ files: tasks.length, workers: true });
           pool = new WorkerPool(script, options.jobs, init);
           // Streaming: what discovery found so far that needs no tree-wide facts starts now.
           tasks.forEach((t, i) => {
@@ -121,7 +123,10 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         const hit = cache.lookup(t, { ...ctx, ...own, preread: dockerfiles.get(i) });
         if (hit) cachedOutcomes.set(i, hit);
       });
-      if (script && tasks.length - cachedOutcomes.size >= PARALLEL_THRESHOLD) pool = new WorkerPool(script, options.jobs, init);
+      if (script && tasks.length - cachedOutcomes.size >= PARALLEL_THRESHOLD) {
+        options.beforeLint?.({ files: tasks.length - cachedOutcomes.size, workers: true });
+        pool = new WorkerPool(script, options.jobs, init);
+      }
     }
     let outcomes: Map<number, FileOutcome>;
     if (pool) {
@@ -131,7 +136,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
       outcomes = await pool.drain();
     } else {
       outcomes = new Map();
-      options.beforeInProcessLint?.(tasks.length - cachedOutcomes.size);
+      options.beforeLint?.({ files: tasks.length - cachedOutcomes.size, workers: false });
       // One Linter per file configuration, made when its first file comes.
       const linters = new LinterTable(options.selection);
       try {

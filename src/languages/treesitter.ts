@@ -3,6 +3,7 @@
  * instance (one per worker / lint session); queries are compiled once per instance and reused.
  * Callers must `delete()` the trees they get (the engine does, right after the rules ran).
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Edit, Language, Parser, Query, type Node, type Tree, type TreeCursor } from "web-tree-sitter";
 
@@ -43,10 +44,14 @@ export class TreeSitter {
   }
 
   private async load(id: GrammarId): Promise<Grammar> {
-    this.initialised ??= Parser.init();
-    await this.initialised;
     const require = createRequire(import.meta.url);
-    const language = await Language.load(require.resolve(WASM[id]));
+    // web-tree-sitter looks for its own .wasm beside its module, which is not where it is when
+    // deploylint's bundle has it inlined (scripts/bundle.ts): name the package's file.
+    this.initialised ??= Parser.init({ locateFile: (name: string) => require.resolve(`web-tree-sitter/${name}`) });
+    await this.initialised;
+    // Bytes rather than a path: given a path, web-tree-sitter reads it through a dynamic
+    // `import("fs/promises")`, which starts Node's ES module loader (and fails inside the bundle).
+    const language = await Language.load(readFileSync(require.resolve(WASM[id])));
     const parser = new Parser();
     parser.setLanguage(language);
     return { id, language, parser };
