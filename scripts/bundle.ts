@@ -9,7 +9,8 @@
  *   starting its ES module loader (resolution, linking, a facade per `node:` built-in), which
  *   cost a one-file run more than the rest of deploylint's own start-up.
  * - **web-tree-sitter is inlined** (its CommonJS build). It looks for its own `.wasm` beside its
- *   module, so src/languages/treesitter.ts tells it where the package's file is.
+ *   module, so a copy goes beside the bundle (naming the package's file instead cost ~5 ms: the
+ *   first `require.resolve` through a package's `exports` loads a part of the ES module loader).
  * - **A V8 code cache made here, at build time**: `deploylint.js` is a small loader that compiles
  *   `cli.js` with `cli.js.cache`, the bytecode V8 produced for it while linting examples/ once
  *   below. Node 20 has no compile cache of its own; this one is written only by the build, never
@@ -18,9 +19,10 @@
  * ajv and yaml are required lazily at run time (src/config), only when a config file needs them.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { build, type BuildOptions } from "esbuild";
+import { createRequire } from "node:module";
+import { build, type BuildOptions, type Plugin } from "esbuild";
 import { repoRoot } from "./gen-index.js";
 
 export const BUNDLE_DIR = "dist/bundle";
@@ -60,6 +62,34 @@ const mod = { exports: {} };
 script.runInThisContext().call(mod.exports, mod.exports, createRequire(file), mod, file, __dirname);
 `;
 
+/**
+ * Built-in modules that a small run does not use but that cost milliseconds to load (Node compiles
+ * each on first `require`): `worker_threads` (the pool; `--fix`'s temporary names). The bundle
+ * gets each as a module of getters that load the real one on first use. The export names are read
+ * here, from the Node that builds. (`crypto` would be another, but every run hashes its rule
+ * configuration: src/config/resolver.ts's `configKey`.)
+ */
+const LAZY_BUILTINS = ["worker_threads"];
+
+function lazyBuiltins(): Plugin {
+  const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join("|")})$`);
+  return {
+    name: "lazy-builtins",
+    setup(b) {
+      b.onResolve({ filter }, (args) =>
+        // The getters' own `require` is the real module.
+        args.namespace === "lazy-builtin" ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ""), namespace: "lazy-builtin" },
+      );
+      b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => {
+        const name = JSON.stringify(`node:${args.path}`);
+        const names = Object.keys(createRequire(import.meta.url)(`node:${args.path}`) as object);
+        const getters = names.map((n) => `  get ${JSON.stringify(n)}() { return require(${name})[${JSON.stringify(n)}]; },`);
+        return { contents: `module.exports = {\n${getters.join("\n")}\n};\n`, loader: "js" };
+      });
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const root = repoRoot();
   const outdir = path.join(root, BUNDLE_DIR);
@@ -77,6 +107,7 @@ async function main(): Promise<void> {
     // package.json, grammars).
     banner: { js: '"use strict";\nvar __deploylintModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     define: { "import.meta.url": "__deploylintModuleUrl" },
+    plugins: [lazyBuiltins()],
     sourcemap: "linked",
     logLevel: "warning",
   };
@@ -93,6 +124,7 @@ async function main(): Promise<void> {
   // (same length, so the source map still fits).
   const code = path.join(outdir, CLI_CODE);
   writeFileSync(code, readFileSync(code, "utf8").replace(/^#!/, "//"));
+  copyFileSync(path.join(root, "node_modules/web-tree-sitter/web-tree-sitter.wasm"), path.join(outdir, "web-tree-sitter.wasm"));
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; version: string };
   // Name and version too: the CLI and the server report the version of the nearest package.json.
   writeFileSync(path.join(outdir, "package.json"), `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, type: "commonjs" }, null, 2)}\n`);

@@ -44,11 +44,10 @@ export class TreeSitter {
   }
 
   private async load(id: GrammarId): Promise<Grammar> {
-    const require = createRequire(import.meta.url);
-    // web-tree-sitter looks for its own .wasm beside its module, which is not where it is when
-    // deploylint's bundle has it inlined (scripts/bundle.ts): name the package's file.
-    this.initialised ??= Parser.init({ locateFile: (name: string) => require.resolve(`web-tree-sitter/${name}`) });
+    // web-tree-sitter finds its own .wasm beside its module (deploylint's bundle has a copy).
+    this.initialised ??= Parser.init();
     await this.initialised;
+    const require = createRequire(import.meta.url);
     // Bytes rather than a path: given a path, web-tree-sitter reads it through a dynamic
     // `import("fs/promises")`, which starts Node's ES module loader (and fails inside the bundle).
     const language = await Language.load(readFileSync(require.resolve(WASM[id])));
