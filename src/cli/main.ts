@@ -115,7 +115,7 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
     const fileSelected = selectRules(own.forFile(path.resolve(cwd, file)).selection);
     if (!fileSelected.ok) throw new UsageError(`unknown rules: ${fileSelected.unknown.join(", ")}`);
     const linter = new Linter(fileSelected.rules, known);
-    chooseWasmTiering({ files: 1, workers: false });
+    chooseWasmTiering({ files: 1, cFiles: 0 });
     try {
       const res = await lintText(linter, file, text, (p) => own.languageOf(path.resolve(cwd, p)));
       result = {

@@ -31,11 +31,11 @@ export interface RunOptions {
   /** Config files: each file's own settings, and config `ignore`/`languages` for discovery. */
   config?: RunConfig;
   /**
-   * Called once before the first file is parsed, with the number of files this thread will parse,
-   * or with `workers` when a worker pool is about to start: the CLI picks V8's WebAssembly
-   * compilation strategy from it (see src/cli/wasm-tiering.ts).
+   * Called once before the first file is parsed (in this thread, or by a worker pool about to
+   * start), with the number of files known to need parsing then and how many of them are C/C++:
+   * the CLI picks V8's WebAssembly compilation strategy from it (see src/cli/wasm-tiering.ts).
    */
-  beforeLint?: (run: { files: number; workers: boolean }) => void;
+  beforeLint?: (run: { files: number; cFiles: number }) => void;
 }
 
 /**
@@ -70,6 +70,11 @@ export const PARALLEL_THRESHOLD = 64;
 /** Languages whose rules need no facts about the rest of the tree: linted while discovery goes on. */
 const STANDALONE: ReadonlySet<LanguageId> = new Set(["c", "cpp"]);
 
+/** How many files a run will parse, and how many of them are C/C++ (see `beforeLint`). */
+function sizeOf(tasks: readonly FileTask[]): { files: number; cFiles: number } {
+  return { files: tasks.length, cFiles: tasks.filter((t) => t.language === "c" || t.language === "cpp").length };
+}
+
 export async function lintPaths(paths: readonly string[], options: RunOptions): Promise<RunOutcome> {
   const selected = selectRules(options.selection);
   if (!selected.ok) throw new Error(`unknown rules: ${selected.unknown.join(", ")}`);
@@ -96,7 +101,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         }
         const index = tasks.push(task) - 1;
         if (!pool && script && !cache && tasks.length >= PARALLEL_THRESHOLD) {
-          options.beforeLint?.({ files: tasks.length, workers: true });
+          options.beforeLint?.(sizeOf(tasks));
           pool = new WorkerPool(script, options.jobs, init);
           // Streaming: what discovery found so far that needs no tree-wide facts starts now.
           tasks.forEach((t, i) => {
@@ -124,7 +129,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         if (hit) cachedOutcomes.set(i, hit);
       });
       if (script && tasks.length - cachedOutcomes.size >= PARALLEL_THRESHOLD) {
-        options.beforeLint?.({ files: tasks.length - cachedOutcomes.size, workers: true });
+        options.beforeLint?.(sizeOf(tasks.filter((_, i) => !cachedOutcomes.has(i))));
         pool = new WorkerPool(script, options.jobs, init);
       }
     }
@@ -136,7 +141,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
       outcomes = await pool.drain();
     } else {
       outcomes = new Map();
-      options.beforeLint?.({ files: tasks.length - cachedOutcomes.size, workers: false });
+      options.beforeLint?.(sizeOf(tasks.filter((_, i) => !cachedOutcomes.has(i))));
       // One Linter per file configuration, made when its first file comes.
       const linters = new LinterTable(options.selection);
       try {
