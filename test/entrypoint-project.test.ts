@@ -13,7 +13,7 @@ import { selectRules } from "../src/engine/registry.js";
 import { entrypointTargets, parseDockerfile } from "../src/languages/dockerfile/index.js";
 import { applyFixes } from "../src/engine/fix.js";
 import { scriptRegion } from "../src/languages/hosts.js";
-import { COMMANDS_QUERY, regionInfo, shellTextCommands } from "../src/languages/shell/commands.js";
+import { regionInfo, shellTextCommands } from "../src/languages/shell/commands.js";
 import { TreeSitter } from "../src/languages/treesitter.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -151,7 +151,7 @@ describe("ShellCommand.tail (the commands that can end a script)", () => {
       if (region.kind !== "shell") throw new Error("a script is shell text");
       const tree = ts.parse(bash, text);
       try {
-        return shellTextCommands(tree, ts.query(bash, COMMANDS_QUERY), region, regionInfo(region, 0), 0, new Map())
+        return shellTextCommands(tree, region, regionInfo(region, 0), 0, new Map())
           .filter((c) => c.tail)
           .map((c) => `${c.name}${c.tail?.alone ? "" : " (in " + text.slice(c.tail?.start, c.tail?.end) + ")"}`);
       } finally {

@@ -1,7 +1,7 @@
 /** The shell command model: wrappers, words, and where each command sits (commands.ts). */
 import { afterAll, describe, expect, it } from "vitest";
 import { scriptRegion } from "../src/languages/hosts.js";
-import { COMMANDS_QUERY, regionInfo, shellTextCommands, type ShellCommand } from "../src/languages/shell/commands.js";
+import { regionInfo, shellTextCommands, type ShellCommand } from "../src/languages/shell/commands.js";
 import { TreeSitter } from "../src/languages/treesitter.js";
 
 const ts = new TreeSitter();
@@ -13,7 +13,7 @@ async function commands(text: string): Promise<ShellCommand[]> {
   if (region.kind !== "shell") throw new Error("expected a shell region");
   const tree = ts.parse(bash, text);
   try {
-    return shellTextCommands(tree, ts.query(bash, COMMANDS_QUERY), region, regionInfo(region, 0), 0, new Map());
+    return shellTextCommands(tree, region, regionInfo(region, 0), 0, new Map());
   } finally {
     tree.delete();
   }

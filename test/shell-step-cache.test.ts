@@ -14,7 +14,6 @@ import type { LanguageId } from "../src/engine/types.js";
 import { isHostLanguage, parseHost, type HostLanguage } from "../src/languages/hosts.js";
 import {
   argvCommand,
-  COMMANDS_QUERY,
   mayName,
   regionInfo,
   shellTextCommands,
@@ -83,7 +82,7 @@ async function fresh(text: string, language: HostLanguage): Promise<ShellCommand
     }
     const tree = ts.parse(bash, region.text);
     try {
-      out.push(...shellTextCommands(tree, ts.query(bash, COMMANDS_QUERY), region, info, out.length, vars));
+      out.push(...shellTextCommands(tree, region, info, out.length, vars));
     } finally {
       tree.delete();
     }
