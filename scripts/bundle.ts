@@ -64,12 +64,11 @@ script.runInThisContext().call(mod.exports, mod.exports, createRequire(file), mo
 
 /**
  * Built-in modules that a small run does not use but that cost milliseconds to load (Node compiles
- * each on first `require`): `worker_threads` (the pool; `--fix`'s temporary names). The bundle
- * gets each as a module of getters that load the real one on first use. The export names are read
- * here, from the Node that builds. (`crypto` would be another, but every run hashes its rule
- * configuration: src/config/resolver.ts's `configKey`.)
+ * each on first `require`): `worker_threads` (the pool) and `crypto` (`--cache`'s hashes, `--fix`'s
+ * temporary names). The bundle gets each as a module of getters that load the real one on first
+ * use. The export names are read here, from the Node that builds.
  */
-const LAZY_BUILTINS = ["worker_threads"];
+const LAZY_BUILTINS = ["worker_threads", "crypto"];
 
 function lazyBuiltins(): Plugin {
   const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join("|")})$`);
@@ -86,6 +85,25 @@ function lazyBuiltins(): Plugin {
         const getters = names.map((n) => `  get ${JSON.stringify(n)}() { return require(${name})[${JSON.stringify(n)}]; },`);
         return { contents: `module.exports = {\n${getters.join("\n")}\n};\n`, loader: "js" };
       });
+    },
+  };
+}
+
+/**
+ * chalk detects colour support when it is loaded (its `#supports-color` import asks `tty` about
+ * stdout, which loads Node's tty, net and stream modules). deploylint decides colour itself
+ * (src/cli/args.ts `decideColor`) and gives chalk a level, so the bundle gets a detector that
+ * answers "no colour" without looking.
+ */
+function noColorDetection(): Plugin {
+  return {
+    name: "no-color-detection",
+    setup(b) {
+      b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: "supports-color", namespace: "no-color-detection" }));
+      b.onLoad({ filter: /.*/, namespace: "no-color-detection" }, () => ({
+        contents: "export function createSupportsColor() { return false; }\nexport default { stdout: false, stderr: false };\n",
+        loader: "js",
+      }));
     },
   };
 }
@@ -107,7 +125,7 @@ async function main(): Promise<void> {
     // package.json, grammars).
     banner: { js: '"use strict";\nvar __deploylintModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     define: { "import.meta.url": "__deploylintModuleUrl" },
-    plugins: [lazyBuiltins()],
+    plugins: [lazyBuiltins(), noColorDetection()],
     sourcemap: "linked",
     logLevel: "warning",
   };

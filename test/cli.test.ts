@@ -223,6 +223,18 @@ describe("the built bin", () => {
     const ver = execFileSync(process.execPath, [BIN, "--version"], { encoding: "utf8" });
     expect(ver).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
+  it("writes a large report whole to a pipe, and stops quietly when the reader goes away", () => {
+    // Some 300 KB of report: more than a pipe holds, so the writer meets a full pipe and, below,
+    // a closed one.
+    const cwd = tree("bin-pipe", { "many.c": GOTO_FAIL.repeat(400) });
+    const whole = spawnSync(process.execPath, [BIN, "-f", "json", "."], { cwd, encoding: "utf8", maxBuffer: 64 << 20 });
+    expect(whole.status).toBe(1);
+    expect(whole.stdout.length).toBeGreaterThan(200_000);
+    expect((JSON.parse(whole.stdout) as unknown[]).length).toBe(400);
+    const cut = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" -f json . | head -c 100 > /dev/null; echo done`], { cwd, encoding: "utf8" });
+    expect(cut.stderr).toBe("");
+    expect(cut.stdout).toBe("done\n");
+  });
   it("lints the shipped examples: every rule shows on the example deployment, in JSON and SARIF", () => {
     const r = spawnSync(process.execPath, [BIN, "-f", "json", "examples/"], { cwd: ROOT, encoding: "utf8" });
     expect(r.status).toBe(1);

@@ -16,6 +16,7 @@ import { DEFAULT_DOCS_BASE_URL, defaultFormat, format, INFORMATION_URI, type For
 import { formatStatisticsJson, formatStatisticsText } from "../formatters/statistics.js";
 import { allowWasmTierUp, chooseWasmTiering } from "./wasm-tiering.js";
 import { decideColor, parseCommandLine, USAGE, type LintRequest } from "./args.js";
+import { stdoutIsTerminal, writeStdout } from "./stdout.js";
 import { dryRunDiff, fixFailures, fixRequestOf, fixSummaryLine } from "./fix-output.js";
 import { ConfigLoadError } from "../config/index.js";
 import { printConfig, reportConfigErrors, resolverFor, runConfig, runInit } from "./config-commands.js";
@@ -232,8 +233,8 @@ function processIO(): CliIO {
   return {
     cwd: process.cwd(),
     env: process.env,
-    isTTY: process.stdout.isTTY === true,
-    stdout: (s) => process.stdout.write(s),
+    isTTY: stdoutIsTerminal(),
+    stdout: writeStdout,
     stderr: (s) => process.stderr.write(s),
     readStdin: () => readAll(process.stdin),
   };
