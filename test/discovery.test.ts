@@ -184,10 +184,10 @@ describe("walking", () => {
 
   it("reports an unreadable directory and goes on", async () => {
     build(root, { "a.sh": "", "locked/x.sh": "", "z/y.sh": "" });
-    const readdir = fs.promises.readdir;
+    const readdir = fs.readdir;
     // Tests run as root, which chmod 000 does not stop: fail the read itself.
-    vi.spyOn(fs.promises, "readdir").mockImplementation(((p: fs.PathLike, o: never) =>
-      String(p).endsWith(`${path.sep}locked`) ? Promise.reject(fsError("EACCES", "scandir", String(p))) : readdir(p, o)) as never);
+    vi.spyOn(fs, "readdir").mockImplementation(((p: fs.PathLike, o: never, done: (e: Error | null, r?: unknown) => void) =>
+      String(p).endsWith(`${path.sep}locked`) ? done(fsError("EACCES", "scandir", String(p))) : readdir(p, o, done)) as never);
     const events = await collect([]);
     expect(events.flatMap((e) => (e.kind === "file" ? [e.path] : []))).toEqual(["a.sh", "z/y.sh"]);
     expect(notices(events)).toEqual([{ file: "locked", kind: "unreadable", message: "cannot read directory: permission denied" }]);

@@ -37,12 +37,30 @@
  *   target was already yielded is not yielded again. Links are queued in walk order and
  *   resolved a few at a time.
  */
-import { promises as fsp, type Dirent, type Stats } from "node:fs";
+import fs, { type Dirent, type Stats } from "node:fs";
 import path from "node:path";
 import ignore from "ignore";
 import { detectLanguage, languageFromName, needsHead, type LanguagePatterns } from "./detect.js";
 import { errorCode, ioErrorPhrase, readHead } from "./read.js";
 import type { LanguageId, Notice } from "./types.js";
+
+/** A callback of `fs` as a promise. */
+function settle<T>(run: (done: (e: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => run((e, value) => (e ? reject(e) : resolve(value))));
+}
+
+/**
+ * What discovery needs of `fs.promises`, on the callback API: `fs.promises` would load Node's
+ * `fs/promises` module (and its streams), ~5 ms of a one-file run's start-up. Looked up on `fs`
+ * at each call, so tests can make one fail.
+ */
+const fsp = {
+  lstat: (p: string) => settle<Stats>((done) => fs.lstat(p, done)),
+  stat: (p: string) => settle<Stats>((done) => fs.stat(p, done)),
+  realpath: (p: string) => settle<string>((done) => fs.realpath(p, done)),
+  readFile: (p: string) => settle<string>((done) => fs.readFile(p, "utf8", done)),
+  readdir: (p: string) => settle<Dirent[]>((done) => fs.readdir(p, { withFileTypes: true }, done)),
+};
 
 export type DiscoveryEvent =
   | {
@@ -317,7 +335,7 @@ function configMatcher(ctx: Context, scope: Scope): Matcher {
 
 async function readText(p: string): Promise<string | undefined> {
   try {
-    return await fsp.readFile(p, "utf8");
+    return await fsp.readFile(p);
   } catch {
     return undefined;
   }
@@ -423,7 +441,7 @@ type Listing = { ok: true; entries: Dirent[] } | { ok: false; error: unknown };
 /** Never rejects: a prefetched listing must not become an unhandled rejection. */
 async function listDirectory(dir: string): Promise<Listing> {
   try {
-    const entries = await fsp.readdir(dir, { withFileTypes: true });
+    const entries = await fsp.readdir(dir);
     return { ok: true, entries: entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
   } catch (error) {
     return { ok: false, error };
