@@ -57,7 +57,8 @@ function settle<T>(run: (done: (e: NodeJS.ErrnoException | null, value: T) => vo
 const fsp = {
   lstat: (p: string) => settle<Stats>((done) => fs.lstat(p, done)),
   stat: (p: string) => settle<Stats>((done) => fs.stat(p, done)),
-  realpath: (p: string) => settle<string>((done) => fs.realpath(p, done)),
+  // The native one, as fs.promises.realpath: fs.realpath's JS version lstats every component.
+  realpath: (p: string) => settle<string>((done) => fs.realpath.native(p, done)),
   readFile: (p: string) => settle<string>((done) => fs.readFile(p, "utf8", done)),
   readdir: (p: string) => settle<Dirent[]>((done) => fs.readdir(p, { withFileTypes: true }, done)),
 };
@@ -719,13 +720,22 @@ async function* explicitFile(ctx: Context, abs: string, display: string): AsyncG
   yield* fileEvent(ctx, (await realpathOf(abs)) ?? abs, display, abs, language, true);
 }
 
-async function* discoverArg(ctx: Context, arg: string): AsyncGenerator<DiscoveryEvent> {
+/** `fs.stat` of a path, never rejecting (the stats of all arguments are asked for at once). */
+type StatResult = { ok: true; stat: Stats } | { ok: false; error: unknown };
+
+function statOf(abs: string): Promise<StatResult> {
+  return fsp.stat(abs).then(
+    (stat) => ({ ok: true, stat }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+async function* discoverArg(ctx: Context, arg: string, stated: Promise<StatResult>): AsyncGenerator<DiscoveryEvent> {
   const abs = path.resolve(ctx.cwd, arg);
   const display = displayRoot(ctx.cwd, arg);
-  let stat: Stats;
-  try {
-    stat = await fsp.stat(abs);
-  } catch (error) {
+  const r = await stated;
+  if (!r.ok) {
+    const error = r.error;
     const code = errorCode(error);
     if (code === "ENOENT" || code === "ENOTDIR") {
       yield { kind: "missing", path: arg, message: "no such file or directory" };
@@ -736,6 +746,7 @@ async function* discoverArg(ctx: Context, arg: string): AsyncGenerator<Discovery
     }
     return;
   }
+  const stat = r.stat;
   if (stat.isDirectory()) yield* walkRoot(ctx, abs, display);
   else if (stat.isFile()) yield* explicitFile(ctx, abs, display);
   else if (languageFromName(abs) !== undefined) {
@@ -751,5 +762,8 @@ async function* discoverArg(ctx: Context, arg: string): AsyncGenerator<Discovery
  */
 export async function* discover(paths: readonly string[], options: DiscoverOptions): AsyncGenerator<DiscoveryEvent> {
   const ctx = createContext(options);
-  for (const arg of paths.length === 0 ? ["."] : paths) yield* discoverArg(ctx, arg);
+  const args = paths.length === 0 ? ["."] : paths;
+  // A pre-commit run names every changed file: ask for all their stats at once, not one by one.
+  const stats = args.map((arg) => statOf(path.resolve(ctx.cwd, arg)));
+  for (const [i, arg] of args.entries()) yield* discoverArg(ctx, arg, stats[i] as Promise<StatResult>);
 }
