@@ -2,7 +2,7 @@
  * Language-server latency: how long after an edit a document's diagnostics are ready. Prints
  * figures; not a test (timings depend on the machine).
  *
- *   npx tsc -p . && node dist/bench/lsp.js [--edits N] [--only c|dockerfile] [--server-only] [--profile-server DIR]
+ *   npm run build && node dist/bench/lsp.js [--edits N] [--only c|dockerfile] [--server-only] [--profile-server DIR]
  *
  * --profile-server DIR runs the server of the round trips under `--cpu-prof` (profiles in DIR; read
  * them with dist/bench/profile.js).
