@@ -1,4 +1,4 @@
-import { detectLanguage } from "../src/engine/detect.js";
+import { detectLanguage, refineLanguage } from "../src/engine/detect.js";
 import { Linter, type LintResult } from "../src/engine/lint.js";
 import { selectRules } from "../src/engine/registry.js";
 import { unsuppressed } from "../src/engine/result.js";
@@ -11,7 +11,9 @@ export async function lintString(
   rules?: string[],
   language?: LanguageId,
 ): Promise<LintResult & { language: LanguageId | undefined }> {
-  const lang = language ?? detectLanguage(path, text);
+  // As the CLI: the file name says the language, the text may refine it (a C++ `.h` header).
+  const detected = language ?? detectLanguage(path, text);
+  const lang = detected && !language ? refineLanguage(path, detected, text) : detected;
   if (!lang) return { findings: [], notices: [], language: undefined };
   const sel = selectRules({ only: rules ?? [] });
   if (!sel.ok) throw new Error(`unknown rules: ${sel.unknown.join(", ")}`);

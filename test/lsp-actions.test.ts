@@ -188,6 +188,10 @@ describe("languages", () => {
     expect(languageForDocument("/x/web.service", "[Service]\n", "")).toBe("systemd");
     expect(languageForDocument("/x/deploy", "#!/bin/bash\n", "conf")).toBe("shell");
     expect(languageForDocument("/x/notes.txt", "hello\n", "plaintext")).toBeUndefined();
+    // A .h header that uses C++ is C++, unless the editor says which it is.
+    expect(languageForDocument("/x/tls.h", "namespace tls {}\n", "")).toBe("cpp");
+    expect(languageForDocument("/x/tls.h", "namespace tls {}\n", "c")).toBe("c");
+    expect(languageForDocument("/x/util.h", "int f(void);\n", "")).toBe("c");
     // The project's `languages` patterns come first, as on the command line.
     expect(languageForDocument("/x/web.upstart", "exec x\n", "c", (p) => (p.endsWith(".upstart") ? "upstart" : undefined))).toBe("upstart");
   });

@@ -46,6 +46,36 @@ export function languageFromName(filePath: string, patterns?: LanguagePatterns):
   return undefined;
 }
 
+/** Strings, character literals and comments (a `class` in a comment is no C++). */
+const STRINGS_AND_COMMENTS = /"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
+
+/**
+ * Constructs only C++ has, at the start of a line or anywhere: `template <`, `namespace x {`,
+ * `class X {` or `class X : public Y`, an access specifier, `using namespace`, an extensionless
+ * standard header (`#include <vector>`, `<cstdio>`), `std::`, the C++ casts, `operator==(`. Not
+ * `typename` or `operator` alone: C code may name a variable so. A C header's
+ * `#ifdef __cplusplus` / `extern "C" {` guard is none of these.
+ */
+const CPP_ONLY =
+  /^[ \t]*(?:template[ \t]*<|namespace(?:[ \t]+[A-Za-z_][\w:]*)?[ \t]*\{|(?:class|struct)[ \t]+[A-Za-z_]\w*[^;(){}]*:[ \t]*(?:public|private|protected)\b|class[ \t]+[A-Za-z_]\w*[ \t\n]*(?:final[ \t\n]*)?\{|(?:public|private|protected)[ \t]*:|using[ \t]+namespace\b|#[ \t]*include[ \t]*<[a-z_]+>)|\bstd::|\b(?:static_cast|dynamic_cast|reinterpret_cast|const_cast)[ \t]*<|\boperator[ \t]*(?:\(\)|new\b|delete\b|[-+*/%^&|~!=<>[\]]+)[ \t]*\(/m;
+
+/** Whether a text uses C++ (see `CPP_ONLY`), outside comments and string literals. */
+export function looksLikeCpp(text: string): boolean {
+  return CPP_ONLY.test(text.replace(STRINGS_AND_COMMENTS, (m) => (m.startsWith('"') ? '""' : " ")));
+}
+
+/**
+ * The language of a file whose name said `language`, now that its whole text is known: a `.h`
+ * header is C unless it uses C++ (`looksLikeCpp`), then it is parsed with the C++ grammar. Parsed
+ * as C, a C++ header is mostly error recovery: guards inside it go unchecked, and tree-sitter
+ * parses it several times slower. Called only where the language came from the file name (not
+ * from config `languages` patterns or an editor's language id, which are trusted).
+ */
+export function refineLanguage(filePath: string, language: LanguageId, text: string): LanguageId {
+  if (language !== "c" || path.extname(filePath).toLowerCase() !== ".h") return language;
+  return looksLikeCpp(text) ? "cpp" : language;
+}
+
 /** Whether a file named as `language` really is one (an upstart job among `.conf` files). */
 export function confirmLanguage(language: LanguageId, text: string): boolean {
   return language !== "upstart" || isUpstartJob(text);

@@ -3,7 +3,7 @@
  * worker threads, so both behave the same to the byte.
  */
 import { fixFile, type FixRequest, type FixSummary } from "./autofix.js";
-import { confirmLanguage } from "./detect.js";
+import { confirmLanguage, refineLanguage } from "./detect.js";
 import type { Linter } from "./lint.js";
 import type { ProjectFacts } from "./project.js";
 import { readSource } from "./read.js";
@@ -64,9 +64,11 @@ export async function lintFileOnDisk(
   if (!task.trustLanguage && !confirmLanguage(task.language, read.text)) {
     return { linted: false, findings: [], notices: [], unreadableArgument: false };
   }
-  const res = await lintSafely(linter, task.path, read.text, task.language, project);
+  // A `.h` file named C may turn out to be C++ (config `languages` patterns are trusted as they are).
+  const language = task.trustLanguage ? task.language : refineLanguage(task.path, task.language, read.text);
+  const res = await lintSafely(linter, task.path, read.text, language, project);
   // Fixing re-lints with this same Linter (the file's own rules and options) in this same thread.
-  const lint = (text: string) => lintSafely(linter, task.path, text, task.language, project);
+  const lint = (text: string) => lintSafely(linter, task.path, text, language, project);
   const input = { path: task.path, absPath: task.absPath, text: read.text, bom: read.bom, first: res };
   const fixed = fix ? await fixFile(input, lint, fix) : undefined;
   const out = fixed ?? { ...res, text: read.text };

@@ -5,7 +5,7 @@
 import path from "node:path";
 import type { FixRequest, FixSummary } from "./autofix.js";
 import { defaultCacheDir, LintCache, rulesKey } from "./cache.js";
-import { detectLanguage, type LanguagePatterns } from "./detect.js";
+import { detectLanguage, refineLanguage, type LanguagePatterns } from "./detect.js";
 import { discover } from "./discovery.js";
 import { compareFindings, Linter } from "./lint.js";
 import { lintFileOnDisk, lintSafely, type FileOutcome, type FileTask, type TaskConfig } from "./lint-file.js";
@@ -218,7 +218,9 @@ export async function lintText(
   text: string,
   patterns?: LanguagePatterns,
 ): Promise<{ language: LanguageId | undefined; findings: Finding[]; notices: Notice[] }> {
-  const language = detectLanguage(file, text, patterns);
+  const detected = detectLanguage(file, text, patterns);
+  // Config patterns are trusted; a language from the file name may be refined by the text.
+  const language = detected && patterns?.(file) === undefined ? refineLanguage(file, detected, text) : detected;
   if (!language) return { language, findings: [], notices: [] };
   return { language, ...(await lintSafely(linter, file, text, language)) };
 }

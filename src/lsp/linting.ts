@@ -5,7 +5,7 @@
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { detectLanguage, languageFromName, type LanguagePatterns } from "../engine/detect.js";
+import { detectLanguage, languageFromName, refineLanguage, type LanguagePatterns } from "../engine/detect.js";
 import { Linter } from "../engine/lint.js";
 import { lintSafely } from "../engine/lint-file.js";
 import { projectFacts, type ProjectFacts } from "../engine/project.js";
@@ -101,10 +101,14 @@ export interface LintOutcome {
  * The language of a document: the project configuration's `languages` patterns (as on the command
  * line, they win), then a languageId that names a deploylint language (the user or the editor
  * decided, e.g. `:set ft=dockerfile` on `build.docker`), then the file name and the text, as on
- * the command line (`detectLanguage`: extension, name, shebang).
+ * the command line (`detectLanguage`: extension, name, shebang; `refineLanguage`: a `.h` file
+ * that uses C++ is C++).
  */
 export function languageForDocument(filePath: string, text: string, languageId?: string, patterns?: LanguagePatterns): LanguageId | undefined {
-  return patterns?.(filePath) ?? languageFromId(languageId) ?? detectLanguage(filePath, text.slice(0, 4096));
+  const trusted = patterns?.(filePath) ?? languageFromId(languageId);
+  if (trusted) return trusted;
+  const detected = detectLanguage(filePath, text.slice(0, 4096));
+  return detected && refineLanguage(filePath, detected, text);
 }
 
 /**
