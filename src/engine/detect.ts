@@ -3,6 +3,7 @@
  * Pure: takes a path and, where the name is not enough, the first lines of the file.
  */
 import path from "node:path";
+import { withoutComments } from "../languages/c/text.js";
 import { isUpstartJob } from "../languages/upstart/index.js";
 import type { LanguageId } from "./types.js";
 
@@ -46,9 +47,6 @@ export function languageFromName(filePath: string, patterns?: LanguagePatterns):
   return undefined;
 }
 
-/** Strings, character literals and comments (a `class` in a comment is no C++). */
-const STRINGS_AND_COMMENTS = /"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
-
 /**
  * Constructs only C++ has, at the start of a line or anywhere: `template <`, `namespace x {`,
  * `class X {` or `class X : public Y`, an access specifier, `using namespace`, an extensionless
@@ -61,7 +59,8 @@ const CPP_ONLY =
 
 /** Whether a text uses C++ (see `CPP_ONLY`), outside comments and string literals. */
 export function looksLikeCpp(text: string): boolean {
-  return CPP_ONLY.test(text.replace(STRINGS_AND_COMMENTS, (m) => (m.startsWith('"') ? '""' : " ")));
+  // A `class` in a comment or a string is no C++.
+  return CPP_ONLY.test(withoutComments(text, "empty"));
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The engine: `Linter.lint({path, text, language})` → findings and notices for that file.
  * One parse per file; every rule of the language registers its callbacks on the same tree and
- * one cursor walk dispatches them. All state lives in the Linter instance (one per worker).
+ * one walk inside tree-sitter (`dispatch`) hands them their nodes. Hosts of shell hand rules
+ * commands instead (`commands`). All state lives in the Linter instance (one per worker).
  */
 import { isHostLanguage, parseHost, type HostDocument } from "../languages/hosts.js";
 import { LANGUAGES } from "../languages/index.js";

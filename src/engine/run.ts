@@ -87,6 +87,8 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   // With a cache, files are looked up once the project facts are known: nothing is streamed.
   const cache = options.cache ? LintCache.load(options.cache.dir ?? defaultCacheDir(options.root), options.cache.version) : undefined;
   const cachedOutcomes = new Map<number, FileOutcome>();
+  /** The tasks `--cache` did not answer: what this run parses. */
+  const uncached = (): FileTask[] => tasks.filter((_, i) => !cachedOutcomes.has(i));
   try {
     const config = options.config;
     const hooks = config ? { isIgnored: config.isIgnored.bind(config), languagePatterns: config.languageOf.bind(config) } : {};
@@ -129,7 +131,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         if (hit) cachedOutcomes.set(i, hit);
       });
       if (script && tasks.length - cachedOutcomes.size >= PARALLEL_THRESHOLD) {
-        options.beforeLint?.(sizeOf(tasks.filter((_, i) => !cachedOutcomes.has(i))));
+        options.beforeLint?.(sizeOf(uncached()));
         pool = new WorkerPool(script, options.jobs, init);
       }
     }
@@ -141,7 +143,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
       outcomes = await pool.drain();
     } else {
       outcomes = new Map();
-      options.beforeLint?.(sizeOf(tasks.filter((_, i) => !cachedOutcomes.has(i))));
+      options.beforeLint?.(sizeOf(uncached()));
       // One Linter per file configuration, made when its first file comes.
       const linters = new LinterTable(options.selection);
       try {

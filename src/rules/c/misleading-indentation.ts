@@ -1,5 +1,6 @@
 import { defineRule, type Node, type RuleContext } from "../../engine/rule.js";
 import { visualColumn, type SourceText } from "../../engine/source.js";
+import { withoutComments } from "../../languages/c/text.js";
 import { braceFix, braceOnOwnLine, type BraceStyle } from "./_brace-fix.js";
 
 /**
@@ -696,12 +697,6 @@ function relatedMessage(guard: Guard, bodyLine: number, nextLine: number, emptyB
   return `this '${guard}' guards only the statement on line ${bodyLine}`;
 }
 
-/**
- * Strings, character literals and comments, in one pass: strings are matched (and kept) so that a
- * `//` inside one is not taken for a comment.
- */
-const STRINGS_AND_COMMENTS = /"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
-
 /** A guard keyword outside comments and outside `#if`/`#else` lines. */
 const GUARD_KEYWORD = /(?<!#[ \t]*)\b(?:if|else|for|while)\b/;
 
@@ -713,5 +708,5 @@ const GUARD_KEYWORD = /(?<!#[ \t]*)\b(?:if|else|for|while)\b/;
  */
 export function hasGuardKeyword(text: string): boolean {
   if (!GUARD_KEYWORD.test(text)) return false;
-  return GUARD_KEYWORD.test(text.replace(STRINGS_AND_COMMENTS, (m) => (m.startsWith("/") ? " " : m)));
+  return GUARD_KEYWORD.test(withoutComments(text, "keep"));
 }
