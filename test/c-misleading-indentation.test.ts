@@ -2,12 +2,15 @@
  * c/misleading-indentation beyond the fixtures: the `tabWidth` option (the fixture harness runs
  * default options only), the report's range, message and related location, and CRLF positions.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { rng } from "../bench/rng.js";
 import { Linter } from "../src/engine/lint.js";
 import { selectRules } from "../src/engine/registry.js";
 import type { Finding, LanguageId } from "../src/engine/types.js";
 import { braceOnOwnLine } from "../src/rules/c/_brace-fix.js";
-import { hasGuardKeyword } from "../src/rules/c/misleading-indentation.js";
+import { hasUnbracedGuard } from "../src/languages/c/text.js";
 
 const ID = "c/misleading-indentation";
 
@@ -163,13 +166,71 @@ describe("the pre-filter (files it rules out are never parsed)", () => {
     ["/* for all n */ int y;", false],
     ["#ifndef A_H\n#if X\n#else\n#endif\n#endif", false],
     ["int iff, fork, whilst;", false],
+    ['s = "if (x) y();";', false],
+    ["#define CHECK(x) if (!(x)) abort()", false],
+    ["#define LOOP(n) \\\n  for (i = 0; i < n; i++) \\\n    f(i)\nint x;", false],
+    ["void f(void) { if (a) { b(); } else { c(); } }", false],
+    ["void f(void) {\n  for (i = 0; i < (n); i++)\n  {\n    while (g(')')) { h(); }\n  }\n}", false],
+    ["if (a) /* why */ { b(); }", false],
     ['x = "http://a"; if (y) z();', true],
     ["char c = '/'; while (1);", true],
     ["  if (a) b();", true],
-    ["#define CHECK(x) if (!(x)) abort()", true],
-    ['s = "if";', true],
+    ["if (a) { b(); } else c();", true],
+    ["if (a) { b(); } else if (c) { d(); }", true],
+    ["do { a(); } while (b);", true],
+    ["if (a)\n#ifdef X\n{\n#else\n{\n#endif\n}", true],
+    ["if (a\n#if X\n  && b)\n#else\n  )\n#endif\n{ c(); }", true],
+    ["if constexpr (A) { b(); }", true],
+    ["for (;;", true],
+    ["if (a) [[likely]] { b(); }", true],
+    ["if (a) \\\n { b(); }", true],
   ])("%j → %s", (text, want) => {
-    expect(hasGuardKeyword(text)).toBe(want);
+    expect(hasUnbracedGuard(text)).toBe(want);
+  });
+
+  /** The C and C++ texts the rule is tested on, each also re-indented at random (seeded) and cut into its functions. */
+  function corpus(): { name: string; text: string; language: LanguageId }[] {
+    const dir = "test/fixtures/c/misleading-indentation";
+    const files = [
+      ...readdirSync(dir).map((f) => join(dir, f)),
+      "examples/src/sslKeyExchange.c",
+    ];
+    const random = rng(20261127);
+    return files.flatMap((file) => {
+      const text = readFileSync(file, "utf8");
+      const language: LanguageId = /\.(cpp|cc|hpp)$/.test(file) || file.endsWith("cpp-header.h") ? "cpp" : "c";
+      const variants = Array.from({ length: 8 }, (_, v) => ({
+        name: `${file} #${v + 1}`,
+        text: text.replace(/^[ \t]*/gm, () => random.pick(["", " ", "  ", "\t", "    ", "\t  "])),
+        language,
+      }));
+      // Each function alone too (cut after every `}` in column 0): a file's other guards do not hide a miss.
+      const parts = text.split(/(?<=\n\}[^\n]*\n)/).map((part, p) => ({ name: `${file} part ${p + 1}`, text: part, language }));
+      return [{ name: file, text, language }, ...variants, ...parts];
+    });
+  }
+
+  it("never rules out a file the rule reports on (the rule run on every file, pre-filter off)", async () => {
+    const sel = selectRules({ only: [ID] });
+    if (!sel.ok) throw new Error("rules");
+    const unfiltered = sel.rules.map((r) => ({ ...r, rule: { ...r.rule, mayReport: undefined } }));
+    const l = new Linter(unfiltered, [ID]);
+    let reported = 0;
+    let ruledOut = 0;
+    try {
+      for (const { name, text, language } of corpus()) {
+        const res = await l.lint({ path: language === "cpp" ? "t.cpp" : "t.c", text, language });
+        const findings = res.findings.filter((f) => f.ruleId === ID).length;
+        if (findings > 0) reported++;
+        if (!hasUnbracedGuard(text)) ruledOut++;
+        expect({ name, ruledOut: findings > 0 && !hasUnbracedGuard(text) }).toEqual({ name, ruledOut: false });
+      }
+    } finally {
+      l.dispose();
+    }
+    // The corpus has both kinds, or the check above proves nothing.
+    expect(reported).toBeGreaterThan(50);
+    expect(ruledOut).toBeGreaterThan(0);
   });
 
   it("a file it rules out still gets its unused suppressions reported", async () => {

@@ -16,3 +16,62 @@ const STRINGS_AND_COMMENTS = /"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\/\*[\s\S]
 export function withoutComments(text: string, literals: "keep" | "empty"): string {
   return text.replace(STRINGS_AND_COMMENTS, (m) => (m.startsWith("/") ? " " : literals === "keep" ? m : '""'));
 }
+
+/** A preprocessor directive: from a `#` that starts a line to the end of the line, `\`-continuations included. */
+const DIRECTIVE = /^[ \t]*#(?:[^\n\\]|\\[\s\S])*/gm;
+
+/**
+ * The text with each preprocessor directive (and its continuation lines) replaced by a lone `#`:
+ * what the compiler proper sees of the file, the `#` marking where a directive stood.
+ */
+export function withoutDirectives(text: string): string {
+  return text.replace(DIRECTIVE, "#");
+}
+
+/** A guard keyword (`if`, `else`, `for`, `while`), as a whole word (`GUARDS`: all of them, for `matchAll`). */
+const GUARD = /\b(?:if|else|for|while)\b/;
+const GUARDS = new RegExp(GUARD.source, "g");
+
+const isBlank = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+/** The offset of the first non-blank character at or after `from` (`text.length` if none). */
+function skipBlanks(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The offset just past the `)` that closes the `(` at `open`, or -1 when it is never closed. */
+function pastClosingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x28) depth++;
+    else if (c === 0x29 && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * Whether some `if`, `else`, `for` or `while` in the code may guard a body that is not a block:
+ * the body of each must start with `{` for the answer to be no (`else if` and a `while (…);`
+ * that ends a `do` count as yes). Comments, string and character literals and preprocessor
+ * directives (macro bodies included) are left out first. Whatever the scan cannot read plainly
+ * (a guard not followed by `(`, parentheses that never close, a directive between `)` and `{`)
+ * counts as yes: the answer may be yes wrongly, never no wrongly.
+ */
+export function hasUnbracedGuard(text: string): boolean {
+  if (!GUARD.test(text)) return false;
+  const code = withoutDirectives(withoutComments(text, "empty"));
+  for (const m of code.matchAll(GUARDS)) {
+    let at = skipBlanks(code, m.index + m[0].length);
+    if (m[0] !== "else") {
+      if (code[at] !== "(") return true;
+      const past = pastClosingParen(code, at);
+      if (past < 0) return true;
+      at = skipBlanks(code, past);
+    }
+    if (code[at] !== "{") return true;
+  }
+  return false;
+}

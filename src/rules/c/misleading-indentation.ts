@@ -1,6 +1,6 @@
 import { defineRule, type Node, type RuleContext } from "../../engine/rule.js";
 import { visualColumn, type SourceText } from "../../engine/source.js";
-import { withoutComments } from "../../languages/c/text.js";
+import { hasUnbracedGuard } from "../../languages/c/text.js";
 import { braceFix, braceOnOwnLine, type BraceStyle } from "./_brace-fix.js";
 
 /**
@@ -83,7 +83,8 @@ export default defineRule<Options>({
   fix: "sometimes",
   tags: ["correctness", "security", "readability"],
   precision: "high",
-  mayReport: hasGuardKeyword,
+  // Every finding is about a guard whose body is not a block: a file without one is not parsed.
+  mayReport: hasUnbracedGuard,
   options: {
     tabWidth: {
       type: "integer",
@@ -695,18 +696,4 @@ function relatedMessage(guard: Guard, bodyLine: number, nextLine: number, emptyB
   if (emptyBody) return `this '${guard}' guards only an empty statement`;
   if (bodyLine === nextLine) return `this '${guard}' guards only the first statement on line ${bodyLine}`;
   return `this '${guard}' guards only the statement on line ${bodyLine}`;
-}
-
-/** A guard keyword outside comments and outside `#if`/`#else` lines. */
-const GUARD_KEYWORD = /(?<!#[ \t]*)\b(?:if|else|for|while)\b/;
-
-/**
- * Whether the text has a guard keyword in code (the engine's pre-filter): every finding needs
- * one, so a file without one is not parsed. Comments are blanked first (English prose is full of
- * "if" and "for"); a keyword inside a string literal still counts, which only makes the filter
- * let a file through, never skip one it should not.
- */
-export function hasGuardKeyword(text: string): boolean {
-  if (!GUARD_KEYWORD.test(text)) return false;
-  return GUARD_KEYWORD.test(withoutComments(text, "keep"));
 }
