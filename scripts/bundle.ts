@@ -108,6 +108,32 @@ function noColorDetection(): Plugin {
   };
 }
 
+/** The language server's code, loaded by `deploylint lsp` from its own file beside the CLI's. */
+const LSP_CODE = "lsp.js";
+
+/**
+ * `deploylint lsp` imports the language server (src/cli/main.ts), which with vscode-languageserver
+ * is a third of the CLI's code. A lint run never loads it, but Node would still read it as part of
+ * the CLI's file on every start: the CLI (and the `deploylint-lsp` bin) require it from a file of
+ * its own instead.
+ */
+function lspApart(): Plugin {
+  return {
+    name: "lsp-apart",
+    setup(b) {
+      b.onResolve({ filter: /(^|\/)lsp\/main\.js$|^\.\/main\.js$/ }, (args) => {
+        if (args.kind === "entry-point" || !path.join(args.resolveDir, args.path).endsWith(path.join("lsp", "main.js"))) return undefined;
+        return { path: LSP_CODE, namespace: "lsp-apart" };
+      });
+      b.onResolve({ filter: /.*/, namespace: "lsp-apart" }, (args) => ({ path: args.path, external: true }));
+      b.onLoad({ filter: /.*/, namespace: "lsp-apart" }, () => ({
+        contents: `module.exports = require(${JSON.stringify(`./${LSP_CODE}`)});\n`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const root = repoRoot();
   const outdir = path.join(root, BUNDLE_DIR);
@@ -125,14 +151,17 @@ async function main(): Promise<void> {
     // package.json, grammars).
     banner: { js: '"use strict";\nvar __deploylintModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
     define: { "import.meta.url": "__deploylintModuleUrl" },
-    plugins: [lazyBuiltins(), noColorDetection()],
+    plugins: [lazyBuiltins(), noColorDetection(), lspApart()],
     sourcemap: "linked",
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: "warning",
   };
   await build({
     ...common,
     entryPoints: {
       [path.basename(CLI_CODE, ".js")]: "dist/src/cli/bin.js",
+      [path.basename(LSP_CODE, ".js")]: "dist/src/lsp/main.js",
       "deploylint-lsp": "dist/src/lsp/bin.js",
       // Loaded by src/engine/pool.ts as `./worker.js` beside the code that starts it.
       worker: "dist/src/engine/worker.js",
