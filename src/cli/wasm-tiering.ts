@@ -21,8 +21,15 @@ import { PARALLEL_THRESHOLD } from "../engine/run.js";
 /** Files below which a run compiles WebAssembly with the baseline compiler only. */
 export const BASELINE_ONLY_BELOW = PARALLEL_THRESHOLD;
 
+/**
+ * A small run compiles each module whole with the baseline compiler, on background threads, as
+ * soon as it is loaded (a grammar the run prefetched is then ready when the first file is);
+ * V8's default compiles each function when first called, on the thread that calls it.
+ */
+export const BASELINE_ONLY = "--liftoff-only --no-wasm-lazy-compilation";
+
 /** `--liftoff-only` turns off both kinds of tier-up; lifting it must turn them back on. */
-const TIER_UP = "--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering";
+const TIER_UP = "--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering --wasm-lazy-compilation";
 
 /** Whether a run of `files` files, `cFiles` of them C/C++, is worth optimised WebAssembly. */
 export function tierUpPays(run: { files: number; cFiles: number }): boolean {
@@ -31,7 +38,7 @@ export function tierUpPays(run: { files: number; cFiles: number }): boolean {
 
 /** For a run that parses `files` files (`cFiles` of them C/C++), here or in worker threads. */
 export function chooseWasmTiering(run: { files: number; cFiles: number }): void {
-  v8.setFlagsFromString(tierUpPays(run) ? TIER_UP : "--liftoff-only");
+  v8.setFlagsFromString(tierUpPays(run) ? TIER_UP : BASELINE_ONLY);
 }
 
 /** For a long-lived process (the language server): parse speed matters more than start-up. */

@@ -92,7 +92,9 @@ export function ruleApplies(rule: Rule, language: LanguageId): boolean {
 }
 
 export class Linter {
-  private readonly ts = new TreeSitter();
+  private readonly ts: TreeSitter;
+  /** Whether `ts` is this Linter's own (disposed with it) rather than lent by its owner. */
+  private readonly ownsTs: boolean;
   private readonly rules: readonly EnabledRule[];
   private readonly known: ReadonlySet<string>;
   private readonly incremental: boolean;
@@ -105,8 +107,12 @@ export class Linter {
    * @param knownRuleIds every rule id that exists (a directive naming another id is reported)
    * @param options.incremental keep each path's last parse trees and reparse incrementally (the
    *   language server, which lints one document again after every edit; see `forget`)
+   * @param options.treeSitter grammars to share with other Linters (their owner disposes them);
+   *   absent: this Linter loads its own
    */
-  constructor(rules: readonly EnabledRule[], knownRuleIds: Iterable<string>, options: { incremental?: boolean } = {}) {
+  constructor(rules: readonly EnabledRule[], knownRuleIds: Iterable<string>, options: { incremental?: boolean; treeSitter?: TreeSitter } = {}) {
+    this.ts = options.treeSitter ?? new TreeSitter();
+    this.ownsTs = options.treeSitter === undefined;
     this.rules = rules;
     this.known = new Set(knownRuleIds);
     this.incremental = options.incremental === true;
@@ -118,7 +124,7 @@ export class Linter {
   }
 
   dispose(): void {
-    this.ts.dispose();
+    if (this.ownsTs) this.ts.dispose();
     this.steps.clear();
   }
 

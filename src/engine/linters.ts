@@ -1,14 +1,16 @@
 /**
  * One Linter per distinct file configuration, created when a file of that configuration is first
- * linted (each Linter loads its own grammars, so a run with one configuration builds one). Used
- * by the in-process path and by each worker thread.
+ * linted; the Linters share one set of grammars. Used by the in-process path and by each worker
+ * thread.
  */
+import { TreeSitter, type GrammarId } from "../languages/treesitter.js";
 import { Linter } from "./lint.js";
 import type { FileTask } from "./lint-file.js";
 import { allRules, selectRules, type RuleSelection } from "./registry.js";
 
 export class LinterTable {
   private readonly linters = new Map<string, Linter>();
+  private readonly ts = new TreeSitter();
 
   /** `fallback`: the selection of tasks that carry no configuration of their own. */
   constructor(private readonly fallback: RuleSelection) {}
@@ -23,14 +25,24 @@ export class LinterTable {
       linter = new Linter(
         selected.rules,
         allRules().map((r) => r.id),
+        { treeSitter: this.ts },
       );
       this.linters.set(key, linter);
     }
     return linter;
   }
 
+  /**
+   * Starts loading a grammar that files of this run will need, so that its WebAssembly compiles
+   * in the background while the run does other work. A failure shows when the grammar is used.
+   */
+  prefetch(id: GrammarId): void {
+    this.ts.grammar(id).catch(() => undefined);
+  }
+
   dispose(): void {
     for (const l of this.linters.values()) l.dispose();
     this.linters.clear();
+    this.ts.dispose();
   }
 }
