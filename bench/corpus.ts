@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { shuffled, rng } from "./rng.js";
 import { project } from "./synth.js";
+import { hasUnbracedGuard } from "../src/languages/c/text.js";
 
 export interface Corpus {
   name: string;
@@ -164,19 +165,22 @@ function systemFiles(ctx: CorpusContext): SystemFiles {
  * /usr/include/**\/*.h filling the cap. Linted in place (explicit paths), so gcc finds the
  * headers' own includes as it would for a user.
  */
-export function systemC(ctx: CorpusContext, capBytes: number): Corpus {
+export function systemC(ctx: CorpusContext, capBytes: number, name = "system C"): Corpus {
   const sys = systemFiles(ctx);
   const sources = sampleByBytes(sys.cSources, capBytes / 2, ctx.seed);
   const headers = sampleByBytes(sys.headers, capBytes - totalBytes(sources), ctx.seed + 1);
   const files = [...sources, ...headers];
   warm(files);
   const allBytes = totalBytes(sys.headers) + totalBytes(sys.cSources);
+  const parsed = files.filter((f) => hasUnbracedGuard(fs.readFileSync(f, "utf8")));
   return {
-    name: "system C",
+    name,
     args: files,
     files,
     bytes: totalBytes(files),
-    note: `${sources.length} .c + ${headers.length} .h sampled from ${sys.cSources.length} .c and ${sys.headers.length} .h (${mb(allBytes)} MB) on this machine`,
+    note:
+      `${sources.length} .c + ${headers.length} .h sampled from ${sys.cSources.length} .c and ${sys.headers.length} .h (${mb(allBytes)} MB) on this machine; ` +
+      `${parsed.length} files (${mb(totalBytes(parsed))} MB) have a guard without braces and are parsed, the others are ruled out by c/misleading-indentation's pre-filter`,
   };
 }
 

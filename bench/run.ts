@@ -32,6 +32,8 @@ interface Settings {
   only: ReadonlySet<Section>;
   /** Bytes of C (sources first, then a sample of headers). */
   cCapBytes: number;
+  /** Bytes of the larger C corpus that throughput is measured on (deploylint only). */
+  cLargeCapBytes: number;
   /** Bytes of the C corpus that clang-tidy is timed on. */
   clangTidyCapBytes: number;
   shellMaxFiles: number;
@@ -46,6 +48,7 @@ const SEED = 20151206;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = path.join(ROOT, "dist", "bundle", "deploylint.js");
 const SAMPLE_C = path.join(ROOT, "examples", "src", "sslKeyExchange.c");
+const LARGE_C = "system C, large";
 const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 
 const USAGE = `Usage: npm run bench -- [--quick] [--runs N] [--budget SECONDS] [--json FILE] [--only SECTIONS]
@@ -83,6 +86,7 @@ function parseSettings(argv: readonly string[]): Settings | undefined {
     json: values.json,
     only: new Set(only as Section[]),
     cCapBytes: quick ? 1e6 : 3e6,
+    cLargeCapBytes: quick ? 3e6 : 30e6,
     clangTidyCapBytes: quick ? 150e3 : 0.6e6,
     shellMaxFiles: quick ? 40 : 5000,
     baseProjects: quick ? 8 : 100,
@@ -463,10 +467,14 @@ function verdicts(r: Results): Verdict[] {
   }
   const rss = r.corpora.flatMap((c) => [c.j1.peakRssKb, c.j2.peakRssKb]).filter((x): x is number => x !== undefined);
   if (rss.length > 0) out.push({ target: "peak RSS ≤ 300 MB on every corpus", figure: `${rssMb(Math.max(...rss))} MB`, met: Math.max(...rss) <= 300 * 1024 });
-  const c = r.corpora.find((x) => x.name === "system C");
-  if (c) {
+  for (const c of r.corpora.filter((x) => x.name === "system C" || x.name === LARGE_C)) {
     const perCpu = c.j1.medianCpuMs === undefined ? "" : `; ${fixed(c.bytes / 1e6 / (c.j1.medianCpuMs / 1000), 2)} MB per cpu-s`;
-    out.push({ target: "C throughput per core (bytes ÷ -j1 wall time)", figure: `${fixed(c.bytes / 1e6 / (c.j1.medianMs / 1000), 2)} MB/s${perCpu}`, met: undefined });
+    const mbps = c.bytes / 1e6 / (c.j1.medianMs / 1000);
+    out.push({
+      target: `C throughput per core ≥ 5 MB/s (bytes ÷ -j1 wall time), ${c.name}, ${fixed(c.bytes / 1e6, 1)} MB`,
+      figure: `${fixed(mbps, 2)} MB/s${perCpu}`,
+      met: mbps >= 5,
+    });
   }
   if (r.latency) {
     out.push({ target: "single-file latency ≤ 150 ms", figure: `${millis(r.latency.oneFile.medianMs)} ms`, met: r.latency.oneFile.medianMs <= 150 });
@@ -530,6 +538,8 @@ async function main(): Promise<void> {
     const c = systemC(ctx, s.cCapBytes);
     const anchors = [gccAnchor(c), clangTidyAnchor(c, s.clangTidyCapBytes, SEED)].filter((a): a is AnchorSpec => a !== undefined);
     results.corpora.push(await measureCorpus(c, anchors, s));
+    // The anchors take minutes per round on 3 MB; throughput is measured on ten times more, alone.
+    results.corpora.push(await measureCorpus(systemC(ctx, s.cLargeCapBytes, LARGE_C), [], s));
   }
   if (s.only.has("shell")) {
     const sh = systemShell(ctx, s.shellMaxFiles);
