@@ -37,8 +37,8 @@ const WRITE_CACHE_ENV = "DEPLOYLINT_BUILD_CODE_CACHE";
 /**
  * The `deploylint` bin. Before anything is compiled it restricts WebAssembly to V8's baseline
  * compiler, compiling whole modules in the background (`BASELINE_ONLY`; src/cli/wasm-tiering.ts
- * lifts it again for big runs and the language server): V8 accepts a code cache only under the flags it was made with, and setting the flag
- * here, first, keeps them the same for every run. `Module.wrap` gives the code the same
+ * lifts it again for big runs and the language server): V8 accepts a code cache only under the
+ * flags it was made with, and setting them here, first, keeps them the same for every run. `Module.wrap` gives the code the same
  * `require`, `module`, `__filename` as if Node had loaded it.
  */
 const LOADER = `#!/usr/bin/env node

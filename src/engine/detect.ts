@@ -60,7 +60,7 @@ const CPP_ONLY =
 /** Whether a text uses C++ (see `CPP_ONLY`), outside comments and string literals. */
 export function looksLikeCpp(text: string): boolean {
   // A `class` in a comment or a string is no C++.
-  return CPP_ONLY.test(withoutComments(text, "empty"));
+  return CPP_ONLY.test(withoutComments(text));
 }
 
 /**

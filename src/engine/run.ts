@@ -80,7 +80,9 @@ function sizeOf(tasks: readonly FileTask[]): { files: number; cFiles: number } {
  * as soon as discovery is over: loading it now lets V8 compile its WebAssembly on another core
  * while this thread finds and reads the files. Names only, no I/O. The shell grammar is not
  * fetched: its pre-filter leaves most files unparsed, and a process waits for a compilation it
- * started before it exits (measured: +13 ms on a Dockerfile that needs no parse).
+ * started before it exits (measured: +13 ms on a Dockerfile that needs no parse). A grammar
+ * fetched here is compiled for a small run; should a directory among the paths make the run big
+ * and in-process (`-j 1`), this thread's WebAssembly then stays unoptimised.
  */
 function prefetchGrammars(paths: readonly string[], linters: LinterTable): void {
   const grammars = new Set(paths.map((p) => languageFromName(p)).filter((l): l is "c" | "cpp" => l === "c" || l === "cpp"));

@@ -4,17 +4,17 @@
  */
 
 /**
- * Strings, character literals and comments, in one pass: strings are matched (and kept) so that a
- * `//` inside one is not taken for a comment.
+ * Strings, character literals and comments, in one pass: strings are matched so that a `//`
+ * inside one is not taken for a comment.
  */
 const STRINGS_AND_COMMENTS = /"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
 
 /**
- * The text with each comment replaced by a space, and each string or character literal kept
- * (`literals: "keep"`) or emptied to `""` (`"empty"`: words inside them do not count either).
+ * The text with each comment replaced by a space and each string or character literal emptied
+ * to `""`: words and parentheses inside them do not count.
  */
-export function withoutComments(text: string, literals: "keep" | "empty"): string {
-  return text.replace(STRINGS_AND_COMMENTS, (m) => (m.startsWith("/") ? " " : literals === "keep" ? m : '""'));
+export function withoutComments(text: string): string {
+  return text.replace(STRINGS_AND_COMMENTS, (m) => (m.startsWith("/") ? " " : '""'));
 }
 
 /** A preprocessor directive: from a `#` that starts a line to the end of the line, `\`-continuations included. */
@@ -62,7 +62,7 @@ function pastClosingParen(text: string, open: number): number {
  */
 export function hasUnbracedGuard(text: string): boolean {
   if (!GUARD.test(text)) return false;
-  const code = withoutDirectives(withoutComments(text, "empty"));
+  const code = withoutDirectives(withoutComments(text));
   for (const m of code.matchAll(GUARDS)) {
     let at = skipBlanks(code, m.index + m[0].length);
     if (m[0] !== "else") {
