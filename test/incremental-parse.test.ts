@@ -12,19 +12,11 @@ import { allRules, selectRules } from "../src/engine/registry.js";
 import type { LanguageId } from "../src/engine/types.js";
 import { parseHost, type HostLanguage } from "../src/languages/hosts.js";
 import { TreeSitter, textEdit, type GrammarId, type Node } from "../src/languages/treesitter.js";
+import { rng } from "../bench/rng.js";
 
 const FIXTURES = path.join(import.meta.dirname, "fixtures");
 const ts = new TreeSitter();
 afterAll(() => ts.dispose());
-
-/** A deterministic pseudo-random sequence (so a failure can be replayed). */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return x / 2147483648;
-  };
-}
 
 const PIECES = ["\t", " ", "\n", "if (x)\n", "{", "}", ";", "é", "😀", "goto fail;\n", "docker run --name a x\n", "\\\n", "\r\n", "'", '"'];
 
@@ -34,7 +26,7 @@ const PIECES = ["\t", " ", "\n", "if (x)\n", "{", "}", ";", "é", "😀", "goto 
  * undo back to an earlier state — so the reparse goes from broken text back to valid text too.
  */
 function session(start: string, comment: string, seed: number, steps: number): string[] {
-  const r = rng(seed);
+  const r = rng(seed).next; // seeded: a failure can be replayed
   const states = [start];
   let text = start;
   let beforeBreak: string | undefined;

@@ -22,6 +22,7 @@ import {
 } from "../src/languages/shell/commands.js";
 import { StepCache } from "../src/languages/shell/step-cache.js";
 import { TreeSitter } from "../src/languages/treesitter.js";
+import { rng } from "../bench/rng.js";
 
 const FIXTURES = path.join(import.meta.dirname, "fixtures");
 const ts = new TreeSitter();
@@ -106,20 +107,11 @@ function hostFixtures(): { file: string; text: string; language: HostLanguage }[
   return out;
 }
 
-/** A deterministic pseudo-random sequence (so a failure can be replayed). */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return x / 2147483648;
-  };
-}
-
 const PIECES = [" ", "\t", "\n", "x", "\\\n", "'", '"', "$D ", "D=docker\n", "&& docker run --name a x\n", "; set -e; ", "é"];
 
 /** Edits of a text: single characters typed or deleted, lines duplicated, removed or indented. */
 function session(start: string, seed: number, steps: number): string[] {
-  const r = rng(seed);
+  const r = rng(seed).next; // seeded: a failure can be replayed
   const states: string[] = [];
   let text = start;
   for (let i = 0; i < steps; i++) {

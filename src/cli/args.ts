@@ -2,6 +2,7 @@
  * Command-line parsing: argv → a typed request, or a one-line usage error. Pure.
  */
 import { parseArgs } from "node:util";
+import { parseSize } from "../config/size.js";
 import { FORMATS, type FormatName } from "../formatters/index.js";
 
 export const USAGE = `Usage: deploylint [options] [paths...]
@@ -207,14 +208,6 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
 
 function splitList(values: readonly string[] | undefined): string[] {
   return (values ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
-}
-
-export function parseSize(s: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?$/.exec(s.trim());
-  if (!m) return undefined;
-  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? "").toLowerCase()] ?? 1;
-  const n = Math.round(Number(m[1]) * unit);
-  return n > 0 ? n : undefined;
 }
 
 function usageMessage(e: unknown): string {
