@@ -85,6 +85,21 @@ describe("disable for this line", () => {
     );
   });
 
+  it.each([
+    ["deploy.sh", "#!/bin/sh\nset -e\ntrue && \\\n  docker run -d nginx\n"],
+    ["Makefile", "run:\n\ttrue && \\\n\t  docker run -d nginx\n"],
+    ["Dockerfile", "FROM debian:12\nRUN true && \\\n  docker run -d nginx\n"],
+  ])("a finding on a continuation line of %s is suppressed by the directive it gets", async (file, text) => {
+    const before = await lintString(file, text);
+    const last = text.split("\n").length - 1; // the `docker run` line, joined to the one above
+    const [f] = unsuppressed(before.findings).filter((g) => g.range.start.line === last);
+    if (!f || !before.language) throw new Error(`no finding on the continuation line of ${file}`);
+    const fixed = apply(text, disableLineEdit(text, before.language, f));
+    const after = unsuppressed((await lintString(file, fixed)).findings);
+    expect(after.filter((g) => g.ruleId === f.ruleId && g.message === f.message), fixed).toEqual([]);
+    expect(after.filter((g) => g.ruleId === UNUSED_SUPPRESSION), fixed).toEqual([]);
+  });
+
   // The real check: for every finding in every fixture, the inserted directive makes the engine
   // suppress exactly that finding, and the file still lints (no new parse problems).
   it("suppresses each finding of every fixture file", async () => {

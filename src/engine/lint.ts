@@ -22,7 +22,7 @@ import type { QueryMatch } from "web-tree-sitter";
 import { NO_PROJECT_FACTS, type ProjectFacts } from "./project.js";
 import type { FixDescriptor, OptionValues, ReportDescriptor, Rule, RuleContext, Target } from "./rule.js";
 import { SourceText } from "./source.js";
-import { matchSuppressions, parseDirectives, useKey, type Directive } from "./suppressions.js";
+import { continuationOf, logicalLineStart, matchSuppressions, parseDirectives, useKey, type Directive } from "./suppressions.js";
 import type { Finding, Fix, LanguageId, Notice, Range, Severity, Suppression } from "./types.js";
 
 export const UNUSED_SUPPRESSION = "deploylint/unused-suppression";
@@ -344,8 +344,10 @@ export class Linter {
   private applySuppressions(input: LintInput, source: SourceText, raws: Raw[]): Finding[] {
     const directives = parseDirectives(source, LANGUAGES[input.language].comments);
     if (directives.length === 0) return raws.map((r) => r.finding);
+    // A directive above the first line of a continued line covers the lines joined to it.
+    const how = continuationOf(source.text, input.language);
     const { by, used } = matchSuppressions(
-      raws.map((r) => ({ ruleId: r.finding.ruleId, lines: r.lines })),
+      raws.map((r) => ({ ruleId: r.finding.ruleId, lines: [...r.lines, logicalLineStart(source, r.finding.range.start.line, how)] })),
       directives,
     );
     const out: Finding[] = raws.map((r, i) => {

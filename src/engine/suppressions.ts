@@ -5,7 +5,10 @@
  *   // deploylint-disable-next-line c/misleading-indentation -- reason
  *   # deploylint-disable-file docker/run-missing-rm, docker/run-name-unguarded
  */
+import { continuationCut, parserDirectives } from "../languages/dockerfile/lines.js";
+import { endsWithContinuation, physicalLines } from "../languages/lines.js";
 import type { SourceText } from "./source.js";
+import type { LanguageId } from "./types.js";
 
 export type CommentStyle = "c" | "hash";
 
@@ -72,8 +75,9 @@ export function parseDirectives(source: SourceText, style: CommentStyle): Direct
 
 export interface Suppressible {
   ruleId: string;
-  /** 1-based host lines the finding counts as being on: its start line and, for a finding inside
-   *  an embedded region, the line where the region starts (a directive above a `RUN` covers it). */
+  /** 1-based host lines the finding counts as being on: its start line, the first line of the
+   *  continued line it is on (`logicalLineStart`), and for a finding inside an embedded region the
+   *  line where the region starts (a directive above a `RUN` covers it). */
   lines: number[];
 }
 
@@ -107,4 +111,34 @@ export function matchSuppressions(
 
 export function useKey(d: Directive, rule: number): string {
   return `${d.start}:${rule}`;
+}
+
+/**
+ * How lines continue onto the next in `text`: a Dockerfile's escape character (its `# escape=`
+ * parser directive; blanks after it allowed, as BuildKit does) or a trailing `\` elsewhere.
+ */
+export interface Continuation {
+  dockerfile: boolean;
+  escape: string;
+}
+
+export function continuationOf(text: string, language: LanguageId): Continuation {
+  if (language !== "dockerfile") return { dockerfile: false, escape: "\\" };
+  return { dockerfile: true, escape: parserDirectives(text, physicalLines(text, "all")).escapeChar };
+}
+
+/**
+ * The first line (1-based) of the logical line that `line` belongs to: physical lines joined by
+ * a trailing escape character count as one. A next-line directive above that first line covers
+ * a finding on any of them (a comment between joined lines would end the join), so the engine
+ * honours one there and the language server puts "disable for this line" there.
+ */
+export function logicalLineStart(source: SourceText, line: number, how: Continuation): number {
+  const joins = (l: number): boolean => {
+    const t = source.lineText(l);
+    return how.dockerfile ? continuationCut(t, 0, t.length, how.escape) !== undefined : endsWithContinuation(t, 0, t.length);
+  };
+  let first = line;
+  while (first > 1 && joins(first - 1)) first--;
+  return first;
 }

@@ -5,9 +5,11 @@
  */
 import { diffLines } from "diff";
 import { SourceText } from "../engine/source.js";
-import { parseDirectives, type Directive } from "../engine/suppressions.js";
+import { continuationOf, logicalLineStart, parseDirectives, type Directive } from "../engine/suppressions.js";
 import type { Edit, Finding, LanguageId } from "../engine/types.js";
+import { parserDirectives } from "../languages/dockerfile/lines.js";
 import { LANGUAGES } from "../languages/index.js";
+import { physicalLines } from "../languages/lines.js";
 
 /** `//` for C and C++, `#` for every other language deploylint knows. */
 export function commentPrefix(language: LanguageId): string {
@@ -26,41 +28,16 @@ function extendDirective(d: Directive, ruleId: string): Edit | undefined {
   return { start: last.end, end: last.end, text: `, ${ruleId}` };
 }
 
-/** Whether a line continues onto the next one (a trailing escape character). */
-function continues(lineText: string, language: LanguageId, escape: string): boolean {
-  // Dockerfiles tolerate blanks after the escape character; C, make, shell and systemd do not.
-  return language === "dockerfile" ? new RegExp(`${escapeRegExp(escape)}[ \\t]*$`).test(lineText) : lineText.endsWith("\\");
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** A Dockerfile's parser directives (`# syntax=…`, `# escape=…`, `# check=…`): how many top lines they take, and the escape character. */
-function dockerfileDirectives(source: SourceText): { lines: number; escape: string } {
-  let escape = "\\";
-  let n = 0;
-  while (n < source.lineCount) {
-    const m = /^#\s*([A-Za-z][\w-]*)\s*=\s*(\S*)\s*$/.exec(source.lineText(n + 1));
-    if (!m) break;
-    if ((m[1] as string).toLowerCase() === "escape" && (m[2] === "`" || m[2] === "\\")) escape = m[2];
-    n++;
-  }
-  return { lines: n, escape };
-}
-
 /**
  * The edit that suppresses `finding` on its line: a `deploylint-disable-next-line RULE` comment
  * above the line, with the line's indentation. A finding on a continuation line (after a trailing
- * `\`, e.g. inside a multi-line `RUN`) gets the comment above the first line of that logical line,
- * which the engine counts for every finding of the construct; a comment there never breaks the
- * continuation. When the line above already is a next-line directive, the rule is added to it.
+ * `\`, e.g. inside a multi-line `RUN`) gets the comment above the first line of that logical line
+ * (the engine's `logicalLineStart`, which the engine honours a directive above); a comment there
+ * never breaks the continuation. When the line above already is a next-line directive, the rule is added to it.
  */
 export function disableLineEdit(text: string, language: LanguageId, finding: Finding): Edit {
   const source = new SourceText(text);
-  const escape = language === "dockerfile" ? dockerfileDirectives(source).escape : "\\";
-  let line = Math.min(Math.max(finding.range.start.line, 1), source.lineCount);
-  while (line > 1 && continues(source.lineText(line - 1), language, escape)) line--;
+  const line = logicalLineStart(source, Math.min(Math.max(finding.range.start.line, 1), source.lineCount), continuationOf(text, language));
   const above = parseDirectives(source, LANGUAGES[language].comments).find((d) => d.kind === "next-line" && d.line === line - 1);
   if (above && above.rules.length > 0) {
     const ext = extendDirective(above, finding.ruleId);
@@ -89,7 +66,7 @@ export function disableFileEdit(text: string, language: LanguageId, ruleId: stri
   }
   let after = 0;
   if (source.lineText(1).startsWith("#!")) after = 1;
-  else if (language === "dockerfile") after = dockerfileDirectives(source).lines;
+  else if (language === "dockerfile") after = parserDirectives(text, physicalLines(text, "all")).directives.length;
   const eol = eolOf(text);
   const comment = `${commentPrefix(language)} deploylint-disable-file ${ruleId}${eol}`;
   if (after >= source.lineCount) {
