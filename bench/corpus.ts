@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { shuffled, rng } from "./rng.js";
 import { project } from "./synth.js";
+import { shebangInterpreter } from "../src/engine/detect.js";
 import { hasUnbracedGuard } from "../src/languages/c/text.js";
 
 export interface Corpus {
@@ -113,14 +114,6 @@ const SHELL_BIN_DIRS = ["/usr/bin", "/usr/sbin"];
 const SHELL_TREE_DIRS = ["/usr/lib", "/usr/libexec", "/usr/share"];
 const SHELLS = new Set(["sh", "bash", "dash"]);
 
-/** The shell a `#!` line names, by basename (`/usr/bin/env bash` → `bash`). */
-export function shebangShell(firstLine: string): string | undefined {
-  const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine);
-  if (!m) return undefined;
-  const prog = path.posix.basename(m[1] as string);
-  const shell = prog === "env" && m[2] ? path.posix.basename(m[2]) : prog;
-  return SHELLS.has(shell) ? shell : undefined;
-}
 
 function firstLine(file: string): string {
   let fd: number | undefined;
@@ -136,7 +129,7 @@ function firstLine(file: string): string {
   }
 }
 
-const isShellScript = (file: string): boolean => sizeOf(file) < MAX_FILE_BYTES && shebangShell(firstLine(file)) !== undefined;
+const isShellScript = (file: string): boolean => sizeOf(file) < MAX_FILE_BYTES && SHELLS.has(shebangInterpreter(firstLine(file)) ?? "");
 
 function scanSystem(ctx: CorpusContext): SystemFiles {
   ctx.log("scanning /usr for C files and shell scripts (once; cached in bench/.corpus/system-files.json)…");

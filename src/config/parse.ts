@@ -5,6 +5,7 @@
  */
 import { createRequire } from "node:module";
 import type YAMLModule from "yaml";
+import { SourceText } from "../engine/source.js";
 
 /**
  * `yaml` is loaded on first use: most runs find no YAML config, and the package costs ~25 ms of
@@ -39,7 +40,10 @@ function parseJson(text: string): ParseResult {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {
     const found = jsonSyntaxError(text);
-    if (found) return { ok: false, ...lineColumn(text, found.offset), message: `invalid JSON: ${found.message}` };
+    if (found) {
+      const { line, column } = new SourceText(text).position(found.offset);
+      return { ok: false, line, column, message: `invalid JSON: ${found.message}` };
+    }
     // Not expected (the checker accepts exactly JSON); keep V8's own words rather than nothing.
     return { ok: false, line: 1, column: 1, message: `invalid JSON: ${e instanceof Error ? e.message : String(e)}` };
   }
@@ -65,18 +69,6 @@ function lowerFirst(s: string): string {
   return s.length > 1 && /^[A-Z][a-z]/.test(s) ? s[0]?.toLowerCase() + s.slice(1) : s;
 }
 
-/** 1-based line and column (in UTF-16 code units) of an offset. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, column: offset - start + 1 };
-}
 
 /**
  * Where strict JSON syntax first fails in `text`, and why; undefined when `text` is JSON. V8's

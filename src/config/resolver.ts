@@ -27,7 +27,7 @@ import { ioErrorPhrase } from "../engine/read.js";
 import { allRules, selectRules, type RuleSelection } from "../engine/registry.js";
 import type { OptionValues, Rule } from "../engine/rule.js";
 import type { LanguageId, Level } from "../engine/types.js";
-import { ConfigLoadError, type ConfigError } from "./errors.js";
+import { ConfigLoadError, type ConfigError, type Result } from "./errors.js";
 import { compileGlobs, type PathTest } from "./glob.js";
 import { formatOf, parseConfigText } from "./parse.js";
 import { ConfigValidator, type ConfigData, type RulesData } from "./schema.js";
@@ -65,8 +65,6 @@ export interface FileConfig {
 }
 
 export type Resolved<T> = { ok: true; config: T } | { ok: false; errors: ConfigError[] };
-
-type Result<T> = { ok: true; value: T } | { ok: false; errors: ConfigError[] };
 
 /** A config file with its `extends` inlined; globs not yet tied to a directory. */
 interface Flat {
@@ -408,7 +406,7 @@ function sortKeys(o: OptionValues): [string, unknown][] {
     .map((k) => [k, o[k]]);
 }
 
-function toSettings(rules: RulesData | null | undefined): RuleSettings {
+export function toSettings(rules: RulesData | null | undefined): RuleSettings {
   const out: RuleSettings = {};
   for (const [id, entry] of Object.entries(rules ?? {})) {
     if (typeof entry === "string") out[id] = { level: entry };

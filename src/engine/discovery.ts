@@ -237,6 +237,13 @@ function relPosix(from: string, to: string): string {
   return toPosix(path.relative(from, to));
 }
 
+/** How a found file is displayed: relative to `cwd` with forward slashes when inside it, else absolute. */
+export function displayPath(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs);
+  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return toPosix(abs);
+  return toPosix(rel);
+}
+
 /**
  * How a command-line path is displayed: relative to `cwd` (normalised, `.` for `cwd` itself), or
  * as given (normalised) when absolute. A relative path outside `cwd` keeps its `../`.

@@ -6,7 +6,7 @@ import path from "node:path";
 import type { FixRequest, FixSummary } from "./autofix.js";
 import { defaultCacheDir, LintCache, rulesKey } from "./cache.js";
 import { detectLanguage, languageFromName, refineLanguage, type LanguagePatterns } from "./detect.js";
-import { discover } from "./discovery.js";
+import { discover, displayPath } from "./discovery.js";
 import { compareFindings, Linter } from "./lint.js";
 import { lintFileOnDisk, lintSafely, type FileOutcome, type FileTask, type TaskConfig } from "./lint-file.js";
 import { LinterTable } from "./linters.js";
@@ -240,9 +240,3 @@ export async function lintText(
 }
 
 
-/** The display form of a path: relative to cwd with forward slashes when inside it. */
-export function displayPath(cwd: string, abs: string): string {
-  const rel = path.relative(cwd, abs);
-  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return abs.split(path.sep).join("/");
-  return rel.split(path.sep).join("/");
-}

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Edit, Language, Parser, Query, type Node, type Tree, type TreeCursor } from "web-tree-sitter";
 
-export type { Node, Query, Tree, TreeCursor };
+export type { Node, Tree, TreeCursor };
 
 export type GrammarId = "c" | "cpp" | "bash";
 

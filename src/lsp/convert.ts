@@ -2,7 +2,6 @@
  * Pure conversions between the engine's vocabulary and the protocol's: findings → diagnostics,
  * host-offset edits → text edits, URIs → paths, client language ids → ours. No I/O, no state.
  */
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import {
@@ -128,11 +127,3 @@ function before(p: LspRange["start"], q: LspRange["start"]): boolean {
   return p.line < q.line || (p.line === q.line && p.character < q.character);
 }
 
-/** The display path of `abs` relative to `root` with forward slashes (the form the CLI reports). */
-export function relativeDisplayPath(root: string | undefined, abs: string): string {
-  if (root) {
-    const rel = path.relative(root, abs);
-    if (rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel)) return rel.split(path.sep).join("/");
-  }
-  return abs.split(path.sep).join("/");
-}

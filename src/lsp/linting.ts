@@ -6,6 +6,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { detectLanguage, languageFromName, refineLanguage, type LanguagePatterns } from "../engine/detect.js";
+import { displayPath } from "../engine/discovery.js";
 import { Linter } from "../engine/lint.js";
 import { lintSafely } from "../engine/lint-file.js";
 import { projectFacts, type ProjectFacts } from "../engine/project.js";
@@ -14,7 +15,8 @@ import { unsuppressed } from "../engine/result.js";
 import { allRules, selectRules, type RuleSelection } from "../engine/registry.js";
 import type { Finding, LanguageId, Notice } from "../engine/types.js";
 import { ConfigLoadError, ConfigResolver, CONFIG_FILE_NAMES, formatConfigError } from "../config/index.js";
-import { languageFromId, relativeDisplayPath, uriToPath } from "./convert.js";
+import { mergeRules } from "../config/resolver.js";
+import { languageFromId, uriToPath } from "./convert.js";
 import type { Settings } from "./settings.js";
 
 /**
@@ -147,13 +149,8 @@ export function rulesForDocument(
 function mergeRuleSettings(a: RuleSelection["settings"], b: RuleSelection["settings"]): RuleSelection["settings"] {
   if (!a) return b;
   if (!b) return a;
-  const out: Record<string, NonNullable<RuleSelection["settings"]>[string]> = { ...a };
-  for (const [id, s] of Object.entries(b)) {
-    const prev = out[id];
-    const level = s.level ?? prev?.level;
-    const options = prev?.options || s.options ? { ...prev?.options, ...s.options } : undefined;
-    out[id] = { ...(level ? { level } : {}), ...(options ? { options } : {}) };
-  }
+  const out = { ...a };
+  mergeRules(out, b);
   return out;
 }
 
@@ -276,7 +273,7 @@ export class DocumentLinter {
     const linter = this.linterFor(valid.selection);
     // Paths relative to the workspace folder (or the file's directory), as the CLI run there reports them.
     const base = abs ? (this.rootOf(abs) ?? path.dirname(abs)) : undefined;
-    const display = abs ? relativeDisplayPath(base, abs) : filePath;
+    const display = abs && base ? displayPath(base, abs) : filePath;
     this.displayPaths.set(input.uri, display);
     const project = language === "shell" && abs && base ? this.projectFactsFor(abs, base, maxBytes) : undefined;
     const res = await lintSafely(linter, display, text, language, project);
@@ -335,7 +332,7 @@ export class DocumentLinter {
           if (!r.ok) continue;
           text = r.text;
         }
-        dockerfiles.push({ path: relativeDisplayPath(base, file), text });
+        dockerfiles.push({ path: displayPath(base, file), text });
       }
       const rel = path.relative(base, dir);
       if (rel === "" || rel.startsWith("..") || path.dirname(dir) === dir) break;

@@ -4,9 +4,9 @@
  * every field is checked, a bad one is reported and ignored, never thrown.
  */
 import { ConfigValidator } from "../config/index.js";
+import { toSettings } from "../config/resolver.js";
+import type { RulesData } from "../config/schema.js";
 import { allRules, type RuleSelection } from "../engine/registry.js";
-import type { OptionValues } from "../engine/rule.js";
-import type { Level } from "../engine/types.js";
 import { DEFAULT_DOCS_BASE_URL } from "../formatters/index.js";
 
 export const DEFAULT_DEBOUNCE_MS = 200;
@@ -32,15 +32,6 @@ export const DEFAULT_SETTINGS: Settings = {
   useConfigFiles: true,
 };
 
-const LEVELS: readonly Level[] = ["off", "info", "warning", "error"];
-
-let validatorInstance: ConfigValidator | undefined;
-/** Compiled on first use (a few milliseconds), then kept. */
-function validator(): ConfigValidator {
-  validatorInstance ??= new ConfigValidator(allRules());
-  return validatorInstance;
-}
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -49,15 +40,6 @@ function stringList(v: unknown): string[] | undefined {
   if (typeof v === "string") return v.split(",").map((s) => s.trim()).filter(Boolean);
   if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v.map((s) => s.trim()).filter(Boolean);
   return undefined;
-}
-
-function isOptionValue(v: unknown): v is OptionValues[string] {
-  return (
-    typeof v === "number" ||
-    typeof v === "boolean" ||
-    typeof v === "string" ||
-    (Array.isArray(v) && v.every((x) => typeof x === "string"))
-  );
 }
 
 /**
@@ -88,27 +70,15 @@ export function parseSettings(section: Record<string, unknown>, base: Settings):
     if (list) {
       s.rules.only = list;
     } else if (isRecord(rules)) {
-      const levels: Record<string, { level?: Level; options?: OptionValues }> = {};
-      for (const [id, v] of Object.entries(rules)) {
-        // The config file's own validation (levels, each rule's option types and bounds, unknown ids).
-        const checked = validator().validate({ rules: { [id]: v } });
-        if (!checked.ok) {
-          for (const p of checked.problems) problems.push(`${p.path}: ${p.message}`);
-          continue;
-        }
-        const [level, options] = Array.isArray(v) ? [v[0], v[1]] : [v, undefined];
-        if (typeof level !== "string" || !(LEVELS as readonly string[]).includes(level)) {
-          problems.push(`rules.${id}: expected one of ${LEVELS.join(", ")} (or [level, options])`);
-          continue;
-        }
-        const entry: { level: Level; options?: OptionValues } = { level: level as Level };
-        if (options !== undefined) {
-          if (isRecord(options) && Object.values(options).every(isOptionValue)) entry.options = options as OptionValues;
-          else problems.push(`rules.${id}: options must be an object of numbers, booleans, strings or string lists`);
-        }
-        levels[id] = entry;
-      }
-      s.rules.settings = levels;
+      // The config file's own validation (levels, each rule's option types and bounds, unknown
+      // ids), entry by entry so that one bad entry does not drop the others; then its reading.
+      const validator = new ConfigValidator(allRules());
+      const valid = Object.entries(rules).filter(([id, v]) => {
+        const checked = validator.validate({ rules: { [id]: v } });
+        if (!checked.ok) for (const p of checked.problems) problems.push(`${p.path}: ${p.message}`);
+        return checked.ok;
+      });
+      s.rules.settings = toSettings(Object.fromEntries(valid) as RulesData);
     } else {
       problems.push("rules: expected a list of rule ids or an object of rule levels");
     }

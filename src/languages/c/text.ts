@@ -2,6 +2,7 @@
  * C and C++ text without parsing it: the cheap looks that decide whether a file needs the parser
  * (`c/misleading-indentation`'s pre-filter) and which grammar a `.h` header needs (detect.ts).
  */
+import { skipBlanks } from "../lines.js";
 
 /**
  * Strings, character literals and comments, in one pass: strings are matched so that a `//`
@@ -31,15 +32,6 @@ export function withoutDirectives(text: string): string {
 /** A guard keyword (`if`, `else`, `for`, `while`), as a whole word (`GUARDS`: all of them, for `matchAll`). */
 const GUARD = /\b(?:if|else|for|while)\b/;
 const GUARDS = new RegExp(GUARD.source, "g");
-
-const isBlank = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
-
-/** The offset of the first non-blank character at or after `from` (`text.length` if none). */
-function skipBlanks(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
-  return i;
-}
 
 /** The offset just past the `)` that closes the `(` at `open`, or -1 when it is never closed. */
 function pastClosingParen(text: string, open: number): number {

@@ -19,7 +19,7 @@
  * of its own when the file's other `if`/`for`/`while` blocks do that), the indentation strings are
  * copied from the file (tabs stay tabs), and line breaks follow the file's.
  *
- * Offered only where the edit is well-defined: a tree without syntax errors; a body that is one
+ * Offered only where the edit is well-defined: a function without syntax errors; a body that is one
  * simple statement (expression, `return`, `goto`, `break`, `continue`) on lines of its own after
  * the guard's header, with nothing but a `//` comment after it on its last line; a next statement
  * that starts a later line and whose lines all start with its first line's indentation; no

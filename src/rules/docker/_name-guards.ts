@@ -35,7 +35,7 @@ export interface NamedRun {
   replaces: boolean;
 }
 
-export function namedRun(cmd: ShellCommand): NamedRun | undefined {
+function namedRun(cmd: ShellCommand): NamedRun | undefined {
   const run = parseDockerRun(cmd);
   if (!run) return undefined;
   const flag = containerName(run);
@@ -58,7 +58,7 @@ export interface Removal {
   names: ReadonlySet<string>;
 }
 
-export function removalOf(cmd: ShellCommand): Removal | undefined {
+function removalOf(cmd: ShellCommand): Removal | undefined {
   const removal = containerRemoval(cmd);
   if (!removal || (removal.names.length === 0 && !removal.all)) return undefined;
   return { cmd, removal, names: new Set(removal.names.map((w: ShellWord) => comparableName(w.value))) };
@@ -73,7 +73,7 @@ export function names(r: Removal, name: string): boolean {
 export type RemovalsByScope = ReadonlyMap<string, readonly Removal[]>;
 
 /** Appends a removal to its scope's group (commands arrive in execution order). */
-export function record(byScope: Map<string, Removal[]>, r: Removal): void {
+function record(byScope: Map<string, Removal[]>, r: Removal): void {
   const list = byScope.get(r.cmd.region.scope);
   if (list) list.push(r);
   else byScope.set(r.cmd.region.scope, [r]);
