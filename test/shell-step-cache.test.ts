@@ -9,6 +9,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectLanguage } from "../src/engine/detect.js";
 import { Linter, type EnabledRule } from "../src/engine/lint.js";
+import type { FileTask } from "../src/engine/lint-file.js";
+import { LinterTable } from "../src/engine/linters.js";
 import { defineRule, type Rule } from "../src/engine/rule.js";
 import type { LanguageId } from "../src/engine/types.js";
 import { isHostLanguage, parseHost, type HostLanguage } from "../src/languages/hosts.js";
@@ -199,6 +201,32 @@ describe("StepCache", () => {
     cache.set("abcde", steps);
     cache.set("xy", steps);
     expect([cache.get("12345"), cache.get("abcde"), cache.get("xy")]).toEqual([undefined, steps, steps]);
+  });
+});
+
+describe("a run's Linters share their region steps", () => {
+  it("a RUN line seen under one configuration is not parsed again under another", async () => {
+    const table = new LinterTable({});
+    const text = "FROM debian:12\nRUN docker run --name web nginx\n";
+    const task = (key: string, disable: string[]): FileTask => ({
+      path: `${key}/Dockerfile`,
+      absPath: `/${key}/Dockerfile`,
+      language: "dockerfile",
+      explicit: true,
+      config: { key, selection: { disable } },
+    });
+    const [a, b] = [task("a", []), task("b", ["docker/run-missing-rm"])];
+    try {
+      const first = await table.for(a).lint({ path: a.path, text, language: "dockerfile" });
+      const second = await table.for(b).lint({ path: b.path, text, language: "dockerfile" });
+      expect(table.for(a)).not.toBe(table.for(b));
+      expect([table.for(a).parsedRegions, table.for(b).parsedRegions]).toEqual([1, 0]);
+      // The two configurations still lint apart.
+      expect(first.findings.some((f) => f.ruleId === "docker/run-missing-rm")).toBe(true);
+      expect(second.findings.some((f) => f.ruleId === "docker/run-missing-rm")).toBe(false);
+    } finally {
+      table.dispose();
+    }
   });
 });
 

@@ -2,7 +2,8 @@
  * The engine: `Linter.lint({path, text, language})` → findings and notices for that file.
  * One parse per file; every rule of the language registers its callbacks on the same tree and
  * one walk inside tree-sitter (`dispatch`) hands them their nodes. Hosts of shell hand rules
- * commands instead (`commands`). All state lives in the Linter instance (one per worker).
+ * commands instead (`commands`). All state lives in the Linter instance (one per file
+ * configuration in a worker or a run, sharing grammars and region steps: see linters.ts).
  */
 import { isHostLanguage, parseHost, type HostDocument } from "../languages/hosts.js";
 import { LANGUAGES } from "../languages/index.js";
@@ -93,13 +94,13 @@ export function ruleApplies(rule: Rule, language: LanguageId): boolean {
 
 export class Linter {
   private readonly ts: TreeSitter;
-  /** Whether `ts` is this Linter's own (disposed with it) rather than lent by its owner. */
-  private readonly ownsTs: boolean;
+  /** Whether `ts` and `steps` are this Linter's own (disposed with it) rather than lent by its owner. */
+  private readonly ownsShared: boolean;
   private readonly rules: readonly EnabledRule[];
   private readonly known: ReadonlySet<string>;
   private readonly incremental: boolean;
   /** Each shell region's steps by its text: an unchanged region (after an edit elsewhere, or a `RUN` line seen in another file) is not parsed again. */
-  private readonly steps = new StepCache();
+  private readonly steps: StepCache;
   private parsed = 0;
 
   /**
@@ -107,12 +108,17 @@ export class Linter {
    * @param knownRuleIds every rule id that exists (a directive naming another id is reported)
    * @param options.incremental keep each path's last parse trees and reparse incrementally (the
    *   language server, which lints one document again after every edit; see `forget`)
-   * @param options.treeSitter grammars to share with other Linters (their owner disposes them);
-   *   absent: this Linter loads its own
+   * @param options.shared grammars and shell-region steps to share with other Linters (their
+   *   owner disposes them); absent: this Linter has its own
    */
-  constructor(rules: readonly EnabledRule[], knownRuleIds: Iterable<string>, options: { incremental?: boolean; treeSitter?: TreeSitter } = {}) {
-    this.ts = options.treeSitter ?? new TreeSitter();
-    this.ownsTs = options.treeSitter === undefined;
+  constructor(
+    rules: readonly EnabledRule[],
+    knownRuleIds: Iterable<string>,
+    options: { incremental?: boolean; shared?: { treeSitter: TreeSitter; steps: StepCache } } = {},
+  ) {
+    this.ts = options.shared?.treeSitter ?? new TreeSitter();
+    this.steps = options.shared?.steps ?? new StepCache();
+    this.ownsShared = options.shared === undefined;
     this.rules = rules;
     this.known = new Set(knownRuleIds);
     this.incremental = options.incremental === true;
@@ -124,7 +130,8 @@ export class Linter {
   }
 
   dispose(): void {
-    if (this.ownsTs) this.ts.dispose();
+    if (!this.ownsShared) return;
+    this.ts.dispose();
     this.steps.clear();
   }
 

@@ -1,8 +1,9 @@
 /**
  * One Linter per distinct file configuration, created when a file of that configuration is first
- * linted; the Linters share one set of grammars. Used by the in-process path and by each worker
- * thread.
+ * linted; the Linters share one set of grammars and one cache of shell-region steps. Used by the
+ * in-process path and by each worker thread.
  */
+import { StepCache } from "../languages/shell/step-cache.js";
 import { TreeSitter, type GrammarId } from "../languages/treesitter.js";
 import { Linter } from "./lint.js";
 import type { FileTask } from "./lint-file.js";
@@ -10,7 +11,8 @@ import { allRules, selectRules, type RuleSelection } from "./registry.js";
 
 export class LinterTable {
   private readonly linters = new Map<string, Linter>();
-  private readonly ts = new TreeSitter();
+  /** Lent to every Linter of the table: grammars, and the steps of shell regions by their text. */
+  private readonly shared = { treeSitter: new TreeSitter(), steps: new StepCache() };
 
   /** `fallback`: the selection of tasks that carry no configuration of their own. */
   constructor(private readonly fallback: RuleSelection) {}
@@ -25,7 +27,7 @@ export class LinterTable {
       linter = new Linter(
         selected.rules,
         allRules().map((r) => r.id),
-        { treeSitter: this.ts },
+        { shared: this.shared },
       );
       this.linters.set(key, linter);
     }
@@ -37,12 +39,13 @@ export class LinterTable {
    * in the background while the run does other work. A failure shows when the grammar is used.
    */
   prefetch(id: GrammarId): void {
-    this.ts.grammar(id).catch(() => undefined);
+    this.shared.treeSitter.grammar(id).catch(() => undefined);
   }
 
   dispose(): void {
     for (const l of this.linters.values()) l.dispose();
     this.linters.clear();
-    this.ts.dispose();
+    this.shared.treeSitter.dispose();
+    this.shared.steps.clear();
   }
 }
