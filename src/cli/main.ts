@@ -154,7 +154,8 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
   // The engine keeps suppressed findings, marked: only SARIF reports them, and only when asked to.
   if (!(name === "sarif" && req.sarifIncludeSuppressed && !req.statistics)) result = withoutSuppressed(result);
   if (req.quiet) result = { ...result, findings: result.findings.filter((f) => f.severity === "error") };
-  result = withRealPaths(result);
+  // Only SARIF and GitHub annotations give repository-relative paths, which symlinks would bend.
+  if (!req.statistics && (name === "sarif" || name === "github")) result = withRealPaths(result);
   const color = req.outputFile === undefined && decideColor(req.color, io.env, io.isTTY);
   // --statistics replaces the report (a table, or JSON with -f json), as Ruff's does.
   const report = req.statistics
