@@ -9,7 +9,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeFileAtomic } from "../src/engine/atomic-write.js";
 import { fixText, unifiedDiff, writeTarget, type LintText } from "../src/engine/autofix.js";
-import { applyFixes, lineBreakAt } from "../src/engine/fix.js";
+import { applyFixes, lineBreakAt, matchLineEndings } from "../src/engine/fix.js";
 import { Linter } from "../src/engine/lint.js";
 import { allRules, selectRules } from "../src/engine/registry.js";
 import { SourceText } from "../src/engine/source.js";
@@ -47,13 +47,28 @@ describe("line endings of inserted text", () => {
     expect(lineBreakAt("abc", 1)).toBe("\n");
   });
 
-  it("writes a fix's \\n as \\r\\n in a CRLF file, and leaves \\r\\n alone", () => {
+  it("writes an edit's \\n as \\r\\n on a CRLF line, and leaves \\r\\n alone", () => {
     const text = "[Unit]\r\nDescription=x\r\n";
-    const lf = finding("r", [{ start: 8, end: 8, text: "After=docker.service\n" }]);
-    expect(applyFixes(text, [lf], "safe").text).toBe("[Unit]\r\nAfter=docker.service\r\nDescription=x\r\n");
-    const crlf = finding("r", [{ start: 8, end: 8, text: "After=docker.service\r\n" }]);
-    expect(applyFixes(text, [crlf], "safe").text).toBe("[Unit]\r\nAfter=docker.service\r\nDescription=x\r\n");
-    expect(applyFixes("a\nb\n", [finding("r", [{ start: 2, end: 2, text: "x\n" }])], "safe").text).toBe("a\nx\nb\n");
+    expect(matchLineEndings(text, { start: 8, end: 8, text: "After=docker.service\n" }).text).toBe("After=docker.service\r\n");
+    expect(matchLineEndings(text, { start: 8, end: 8, text: "After=docker.service\r\n" }).text).toBe("After=docker.service\r\n");
+    expect(matchLineEndings("a\nb\n", { start: 2, end: 2, text: "x\n" }).text).toBe("x\n");
+  });
+
+  it("findings carry their fixes in the file's line endings (the engine converts what rules write)", async () => {
+    const sel = selectRules({});
+    if (!sel.ok) throw new Error("rules");
+    const l = new Linter(sel.rules, allRules().map((r) => r.id));
+    try {
+      for (const [file, language] of [["unit/missing-docker-dependency/crlf.service", "systemd"], ["c/misleading-indentation/brace-fix-crlf.c", "c"]] as const) {
+        const text = readFileSync(path.join(ROOT, "test/fixtures", file), "utf8");
+        const { findings } = await l.lint({ path: file, text, language });
+        const inserted = findings.flatMap((f) => f.fix?.edits ?? []).map((e) => e.text).filter((t) => t.includes("\n"));
+        expect(inserted.length, file).toBeGreaterThan(0);
+        for (const t of inserted) expect(t.replaceAll("\r\n", ""), file).not.toContain("\n");
+      }
+    } finally {
+      l.dispose();
+    }
   });
 
   it("never applies the fix of a suppressed finding", () => {

@@ -1,8 +1,9 @@
 /**
  * Applying fixes: pure text edits in host offsets. Fixes never overlap: a fix whose edits touch
  * the span of an earlier-chosen fix is left for the next pass (ESLint's and Ruff's approach).
- * Rules write line breaks in inserted text as `\n`; applying an edit writes them in the style of
- * the line it lands on (`\r\n` in a CRLF file), so a fix never mixes line endings.
+ * Rules write line breaks in inserted text as `\n`; the engine turns them into the style of the
+ * line each edit lands on (`\r\n` in a CRLF file) when it makes the finding (`matchLineEndings`),
+ * so every output shows, and every fix writes, the file's own line endings.
  */
 import type { Applicability, Edit, Finding } from "./types.js";
 
@@ -73,7 +74,6 @@ export function applyFixes(text: string, findings: readonly Finding[], mode: App
   }
   const edits = chosen
     .flatMap((c) => c.edits)
-    .map((e) => matchLineEndings(text, e))
     .sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);

@@ -20,6 +20,7 @@ import { StepCache } from "../languages/shell/step-cache.js";
 import type { ShellRegion } from "../languages/regions.js";
 import { TreeSitter, type Grammar, type Node, type Tree } from "../languages/treesitter.js";
 import type { QueryMatch } from "web-tree-sitter";
+import { matchLineEndings } from "./fix.js";
 import { NO_PROJECT_FACTS, type ProjectFacts } from "./project.js";
 import type { FixDescriptor, OptionValues, ReportDescriptor, Rule, RuleContext, Target } from "./rule.js";
 import { SourceText } from "./source.js";
@@ -333,7 +334,7 @@ export class Linter {
           message: d.message,
           range: r,
           related: (d.related ?? []).map((rel) => ({ range: range(rel.at), message: rel.message })),
-          ...(d.fix ? { fix: hostFix(d.fix) } : {}),
+          ...(d.fix ? { fix: hostFix(d.fix, source.text) } : {}),
         };
         // A directive above a RUN or an ExecStart= covers every finding inside that construct.
         const region = host?.regions.find((g) => r.start.offset >= g.hostStart && r.start.offset < g.hostEnd);
@@ -424,8 +425,9 @@ function offsetsOf(t: Target): [number, number] {
   return [t.start, t.end];
 }
 
-function hostFix(f: FixDescriptor): Fix {
-  return { title: f.title, applicability: f.applicability, edits: f.edits.map((e) => ({ ...e })) };
+/** A rule's fix as findings carry it: inserted line breaks in the style of the line each edit lands on (rules write `\n`). */
+function hostFix(f: FixDescriptor, text: string): Fix {
+  return { title: f.title, applicability: f.applicability, edits: f.edits.map((e) => matchLineEndings(text, { ...e })) };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -35,7 +35,6 @@ import {
 import { UNUSED_SUPPRESSION } from "../engine/lint.js";
 import type { Edit, Finding } from "../engine/types.js";
 import { fixText } from "../engine/autofix.js";
-import { matchLineEndings } from "../engine/fix.js";
 import { disableFileEdit, disableLineEdit, textDiffEdits } from "./actions.js";
 import { rangesTouch, toDiagnostic, toTextEdit, uriToPath } from "./convert.js";
 import { CONFIG_FILE_GLOBS, configFiles, DocumentLinter, isConfigFile, type LintOutcome, type ProjectConfig } from "./linting.js";
@@ -398,8 +397,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
           isPreferred: finding.fix.applicability === "safe",
-          // Line breaks as the file has them (`\r\n` in a CRLF file), as `--fix` writes them.
-          edit: edit(finding.fix.edits.map((e) => matchLineEndings(text, e))),
+          edit: edit(finding.fix.edits),
         });
       }
       const seen = new Set<string>();

@@ -17,7 +17,8 @@
  * the `goto fail` bug was exactly that — but a fix must not decide it silently), so it is never
  * offered. The braces follow the file's style (`{` at the end of the guard's line, or on a line
  * of its own when the file's other `if`/`for`/`while` blocks do that), the indentation strings are
- * copied from the file (tabs stay tabs), and line breaks follow the file's.
+ * copied from the file (tabs stay tabs), and line breaks follow the file's (the engine's
+ * `matchLineEndings`).
  *
  * Offered only where the edit is well-defined: a function without syntax errors; a body that is one
  * simple statement (expression, `return`, `goto`, `break`, `continue`) on lines of its own after
@@ -92,11 +93,6 @@ function quietRest(rest: string): boolean {
   return /^[ \t]*(\/\/.*)?$/.test(rest) && !rest.endsWith("\\");
 }
 
-/** The line break that ends `line` (`\n` or `\r\n`; `\n` for the last line). */
-function lineBreakOf(source: SourceText, line: number): string {
-  return source.text.slice(source.lineEnd(line), source.lineStart(line + 1)) || "\n";
-}
-
 /** A call or bare name in statement position that may be a macro (`CLEANUP(x);`, `UNLOCK;`). */
 function macroLike(body: Node, macros: ReadonlySet<string>): boolean {
   if (body.type !== "expression_statement") return false;
@@ -148,13 +144,13 @@ export function braceFix({ source, stmt, body, next, style, macros }: BraceFixIn
   } else {
     if (!quietRest(headerRest) && !/^[ \t]*\/\*.*\*\/[ \t]*$/.test(headerRest)) return undefined;
     const at = source.lineEnd(headerLine);
-    edits.push({ start: at, end: at, text: `${lineBreakOf(source, headerLine)}${guardIndent}{` });
+    edits.push({ start: at, end: at, text: `\n${guardIndent}{` });
   }
 
   // The closing brace, on a line of its own after the body's last line.
   if (!quietRest(text.slice(body.endIndex, source.lineEnd(bodyEndLine)))) return undefined;
   const close = source.lineEnd(bodyEndLine);
-  edits.push({ start: close, end: close, text: `${lineBreakOf(source, bodyEndLine)}${guardIndent}}` });
+  edits.push({ start: close, end: close, text: `\n${guardIndent}}` });
 
   // The next statement, out to the guard's indentation (each of its lines by the same prefix).
   const prefix = leadingBlanks(source.lineText(nextLine));

@@ -140,12 +140,6 @@ export function oneLine(text: string, start: number, end: number): string | unde
   return /[\n\r\\]/.test(s) ? undefined : s;
 }
 
-/** The line break the host uses at `offset`'s line: `\r\n` if that line ends so, else `\n`. */
-export function lineBreakAt(text: string, offset: number): string {
-  const nl = text.indexOf("\n", offset);
-  return nl > 0 && text[nl - 1] === "\r" ? "\r\n" : "\n";
-}
-
 /** Offset of the start of the physical line holding `offset`. */
 export function lineStartOf(text: string, offset: number): number {
   return text.lastIndexOf("\n", offset - 1) + 1;

@@ -3,7 +3,6 @@ import {
   collectRunsAndRemovals,
   freeingRemoval,
   isOneShell,
-  lineBreakAt,
   lineStartOf,
   names,
   oneLine,
@@ -90,7 +89,7 @@ function shellInsertion(text: string, cmd: ShellCommand, guard: string, indentOk
   const ls = lineStartOf(text, cmd.start);
   const indent = text.slice(ls, cmd.start);
   if (!indentOk.test(indent) || continuesFromAbove(text, ls)) return undefined;
-  return [{ start: cmd.start, end: cmd.start, text: `${guard} || true${lineBreakAt(text, cmd.start)}${indent}` }];
+  return [{ start: cmd.start, end: cmd.start, text: `${guard} || true\n${indent}` }];
 }
 
 function fixEdits(ctx: RuleContext, nr: NamedRun, s: Spelling): FixDescriptor["edits"] | undefined {
@@ -98,7 +97,6 @@ function fixEdits(ctx: RuleContext, nr: NamedRun, s: Spelling): FixDescriptor["e
   const { cmd } = nr;
   if (cmd.inSubstitution) return undefined;
   const guard = `${s.program} rm -f ${s.name}`;
-  const eol = lineBreakAt(text, cmd.start);
   const host = ctx.host;
   switch (cmd.region.origin) {
     case "file":
@@ -109,7 +107,7 @@ function fixEdits(ctx: RuleContext, nr: NamedRun, s: Spelling): FixDescriptor["e
       const at = cmd.region.hostStart;
       const indent = text.slice(lineStartOf(text, at), at);
       if (!/^[ \t]*$/.test(indent)) return undefined;
-      return [{ start: at, end: at, text: `ExecStartPre=-${guard}${eol}${indent}` }];
+      return [{ start: at, end: at, text: `ExecStartPre=-${guard}\n${indent}` }];
     }
     case "make-recipe": {
       if (host?.language !== "make") return undefined;
@@ -121,7 +119,7 @@ function fixEdits(ctx: RuleContext, nr: NamedRun, s: Spelling): FixDescriptor["e
         return shellInsertion(text, cmd, guard, new RegExp(`^${p}[ \\t@+-]*$`));
       }
       if (text.slice(line.textStart, cmd.start).trim() !== "" || lineStartOf(text, line.start) !== line.start) return undefined;
-      return [{ start: line.start, end: line.start, text: `${line.recipePrefix}-${guard}${eol}` }];
+      return [{ start: line.start, end: line.start, text: `${line.recipePrefix}-${guard}\n` }];
     }
     default:
       // Dockerfile RUN, upstart `exec` stanzas and `sh -c` strings: no line of ours to add.
