@@ -82,8 +82,6 @@ export interface LookupContext {
   configKey: string;
   project: ProjectFacts | undefined;
   maxBytes: number;
-  /** The file as already read (Dockerfiles are read early for the project facts). */
-  preread?: FileTask["preread"];
   fix?: FixRequest;
 }
 
@@ -138,7 +136,7 @@ export class LintCache {
    */
   lookup(task: FileTask, ctx: LookupContext): FileOutcome | undefined {
     this.seen.add(task.absPath);
-    const read = ctx.preread ?? task.preread ?? readSourceSync(task.absPath, task.path, { maxBytes: ctx.maxBytes });
+    const read = task.preread ?? readSourceSync(task.absPath, task.path, { maxBytes: ctx.maxBytes });
     task.preread = read;
     if (!read.ok) return undefined;
     const key = this.key(task, read.text, ctx);

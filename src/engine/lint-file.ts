@@ -23,7 +23,7 @@ export interface FileTask {
   absPath: string;
   language: LanguageId;
   explicit: boolean;
-  /** The file as already read (the cache reads and hashes it first): linted as is, not read again. */
+  /** The file as already read (Dockerfiles, for the project facts; files the cache hashed): linted as is, not read again. */
   preread?: Awaited<ReturnType<typeof readSource>>;
   /** The file's configuration; absent: the run's rule selection and size limit. */
   config?: TaskConfig;
@@ -44,15 +44,15 @@ export interface FileOutcome {
   fix?: FixSummary;
 }
 
+/** `runMaxBytes`: the run's size limit, for a task whose configuration sets none. */
 export async function lintFileOnDisk(
   linter: Linter,
   task: FileTask,
-  maxBytes: number,
+  runMaxBytes: number,
   project: ProjectFacts | undefined,
-  preread?: Awaited<ReturnType<typeof readSource>>,
   fix?: FixRequest,
 ): Promise<FileOutcome> {
-  const read = preread ?? task.preread ?? (await readSource(task.absPath, task.path, { maxBytes }));
+  const read = task.preread ?? (await readSource(task.absPath, task.path, { maxBytes: task.config?.maxBytes ?? runMaxBytes }));
   if (!read.ok) {
     return {
       linted: false,

@@ -133,18 +133,16 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
     }
     if (missing.length > 0) return { result: emptyResult(options), missing, unreadableArguments: [], fixes: [], cached: 0 };
     // Dockerfiles first: which scripts they start as entrypoints is a fact the shell rules use.
-    const dockerfiles = new Map<number, Awaited<ReturnType<typeof readSource>>>();
-    for (const [i, t] of tasks.entries()) {
-      if (t.language === "dockerfile") dockerfiles.set(i, await readSource(t.absPath, t.path, { maxBytes: maxBytesOf(t) }));
+    // Each is read once: the text stays on its task for the lint (here or in a worker).
+    for (const t of tasks) {
+      if (t.language === "dockerfile") t.preread = await readSource(t.absPath, t.path, { maxBytes: maxBytesOf(t) });
     }
-    const project = projectFacts(
-      [...dockerfiles].flatMap(([i, r]) => (r.ok ? [{ path: (tasks[i] as FileTask).path, text: r.text }] : [])),
-    );
+    const project = projectFacts(tasks.flatMap((t) => (t.language === "dockerfile" && t.preread?.ok ? [{ path: t.path, text: t.preread.text }] : [])));
     if (cache) {
       const ctx = { configKey: rulesKey(selected.rules), project, maxBytes: options.maxBytes, ...(options.fix ? { fix: options.fix } : {}) };
       tasks.forEach((t, i) => {
         const own = t.config ? { configKey: `config:${t.config.key}`, maxBytes: maxBytesOf(t) } : {};
-        const hit = cache.lookup(t, { ...ctx, ...own, preread: dockerfiles.get(i) });
+        const hit = cache.lookup(t, { ...ctx, ...own });
         if (hit) cachedOutcomes.set(i, hit);
       });
       if (script && tasks.length - cachedOutcomes.size >= PARALLEL_THRESHOLD) {
@@ -163,7 +161,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
       options.beforeLint?.(sizeOf(uncached()));
       for (const [i, t] of tasks.entries()) {
         if (cachedOutcomes.has(i)) continue;
-        outcomes.set(i, await lintFileOnDisk(linters.for(t), t, maxBytesOf(t), project, dockerfiles.get(i), options.fix));
+        outcomes.set(i, await lintFileOnDisk(linters.for(t), t, options.maxBytes, project, options.fix));
       }
     }
     if (cache) {

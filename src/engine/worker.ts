@@ -17,8 +17,7 @@ function start(port: NonNullable<typeof parentPort>, init: WorkerInit): void {
   port.on("message", async (req: BatchRequest) => {
     const outcomes = [];
     for (const task of req.tasks) {
-      const maxBytes = task.config?.maxBytes ?? init.maxBytes;
-      outcomes.push(await lintFileOnDisk(linters.for(task), task, maxBytes, req.project, undefined, init.fix));
+      outcomes.push(await lintFileOnDisk(linters.for(task), task, init.maxBytes, req.project, init.fix));
     }
     const res: BatchResponse = { batch: req.batch, outcomes };
     port.postMessage(res);
