@@ -116,6 +116,6 @@ export function detectLanguage(filePath: string, head?: string, patterns?: Langu
 }
 
 /** Whether detection of this path needs the file's first bytes (no extension decided it). */
-export function needsHead(filePath: string, patterns?: LanguagePatterns): boolean {
-  return languageFromName(filePath, patterns) === undefined && path.extname(filePath) === "";
+export function needsHead(filePath: string): boolean {
+  return languageFromName(filePath) === undefined && path.extname(filePath) === "";
 }

@@ -436,7 +436,7 @@ function fileEvent(
 }
 
 async function languageOf(absPath: string, name: string, patterns: LanguagePatterns | undefined): Promise<LanguageId | undefined> {
-  const byName = patterns?.(absPath) ?? languageFromName(name);
+  const byName = languageFromName(absPath, patterns);
   if (byName !== undefined || !needsHead(name)) return byName;
   return detectLanguage(name, await readHead(absPath));
 }
@@ -507,7 +507,7 @@ function classify(ctx: Context, walk: Walk, place: Place, entries: readonly Dire
       if (walk.visited.has(joinNative(place.real, name)) || isIgnored(place.matcher, rel, true) || vetoed(name, true)) continue;
       items.push({ kind: "directory", name });
     } else if (entry.isFile()) {
-      const language = ctx.patterns?.(joinNative(place.abs, name)) ?? languageFromName(name);
+      const language = languageFromName(joinNative(place.abs, name), ctx.patterns);
       if (language !== undefined) {
         if (!isIgnored(place.matcher, rel, false) && !vetoed(name, false)) items.push({ kind: "file", name, language });
       } else if (needsHead(name) && !isIgnored(place.matcher, rel, false) && !vetoed(name, false)) {
@@ -666,7 +666,7 @@ async function probeLinkUnsafe(ctx: Context, walk: Walk, link: Link): Promise<Li
     return { kind: "directory", real };
   }
   if (!stat.isFile()) return { kind: "skip" };
-  const byName = ctx.patterns?.(abs) ?? languageFromName(link.name);
+  const byName = languageFromName(abs, ctx.patterns);
   if ((byName === undefined && !needsHead(link.name)) || isIgnored(link.parent.matcher, rel, false)) return { kind: "skip" };
   if (walk.configIgnores?.(abs, false)) return { kind: "skip" };
   const real = await realpathOf(abs);
