@@ -24,7 +24,7 @@ import path from "node:path";
 import ignore from "ignore";
 import { rebasePattern } from "../engine/discovery.js";
 import { ioErrorPhrase } from "../engine/read.js";
-import { allRules, selectRules, type RuleSelection } from "../engine/registry.js";
+import { allRules, rulesKey, selectRules, type RuleSelection } from "../engine/registry.js";
 import type { OptionValues, Rule } from "../engine/rule.js";
 import type { LanguageId, Level } from "../engine/types.js";
 import { ConfigLoadError, type ConfigError, type Result } from "./errors.js";
@@ -394,16 +394,8 @@ export class ConfigResolver {
  */
 export function configKey(selection: RuleSelection, maxBytes: number | undefined, rules: readonly Rule[] = allRules()): string {
   const selected = selectRules(selection, rules);
-  const effective = selected.ok
-    ? selected.rules.map((r) => [r.rule.id, r.severity, sortKeys(r.options)])
-    : { unknown: selected.unknown };
+  const effective = selected.ok ? rulesKey(selected.rules) : { unknown: selected.unknown };
   return JSON.stringify({ rules: effective, maxBytes: maxBytes ?? null });
-}
-
-function sortKeys(o: OptionValues): [string, unknown][] {
-  return Object.keys(o)
-    .sort()
-    .map((k) => [k, o[k]]);
 }
 
 export function toSettings(rules: RulesData | null | undefined): RuleSettings {

@@ -43,27 +43,6 @@ export function defaultCacheDir(root: string): string {
   return path.join(root, "node_modules", ".cache", "deploylint");
 }
 
-/** A stable hash of the effective rule settings (order-independent). */
-export function rulesKey(rules: readonly EnabledRule[]): string {
-  const rows = rules.map((r) => [r.rule.id, r.severity, canonical(r.options)] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return sha256(JSON.stringify(rows));
-}
-
-/** JSON with object keys sorted, so `{a, b}` and `{b, a}` hash alike. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = canonical((value as Record<string, unknown>)[k]);
-    return out;
-  }
-  return value;
-}
-
-function sha256(s: string): string {
-  return createHash("sha256").update(s).digest("hex");
-}
-
 interface Entry {
   key: string;
   linted: boolean;

@@ -48,3 +48,24 @@ export function selectRules(selection: RuleSelection, rules: readonly Rule[] = R
   }
   return { ok: true, rules: out };
 }
+
+/**
+ * The effective settings of enabled rules as a stable string (ids in order, each with its
+ * severity and options, object keys sorted): equal settings give equal keys however they were
+ * spelled. The cache's key and config's `configKey` are built on it.
+ */
+export function rulesKey(rules: readonly EnabledRule[]): string {
+  const rows = rules.map((r) => [r.rule.id, r.severity, canonical(r.options)] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return JSON.stringify(rows);
+}
+
+/** A value with its object keys sorted (arrays keep their order). */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) out[k] = canonical((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}

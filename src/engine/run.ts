@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import type { FixRequest, FixSummary } from "./autofix.js";
-import { defaultCacheDir, LintCache, rulesKey } from "./cache.js";
+import { defaultCacheDir, LintCache } from "./cache.js";
 import { detectLanguage, languageFromName, refineLanguage, type LanguagePatterns } from "./detect.js";
 import { discover, displayPath } from "./discovery.js";
 import { compareFindings, Linter } from "./lint.js";
@@ -13,7 +13,7 @@ import { LinterTable } from "./linters.js";
 import { WorkerPool, workerScript } from "./pool.js";
 import { projectFacts } from "./project.js";
 import { readSource } from "./read.js";
-import { selectRules, type RuleSelection } from "./registry.js";
+import { rulesKey, selectRules, type RuleSelection } from "./registry.js";
 import type { Finding, LanguageId, Notice, RunResult } from "./types.js";
 
 export interface RunOptions {
