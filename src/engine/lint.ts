@@ -146,14 +146,25 @@ export class Linter {
     return this.incremental ? this.ts.parseIncremental(grammar, text, `${path}\u0000${part}`) : this.ts.parse(grammar, text);
   }
 
+  /** The rules that run on this text: they apply to its language and their pre-filter lets it through. */
+  private active(language: LanguageId, text: string): EnabledRule[] {
+    return this.rules.filter((r) => r.rule.check && ruleApplies(r.rule, language) && (!r.rule.mayReport || r.rule.mayReport(text)));
+  }
+
+  /**
+   * Whether `lint` would parse this text as a whole with a tree-sitter grammar (C, C++): some rule
+   * runs on it. The text is not parsed here; the answer costs the rules' pre-filters.
+   */
+  parsesWhole(language: LanguageId, text: string): boolean {
+    return !isHostLanguage(language) && LANGUAGES[language].grammar !== undefined && this.active(language, text).length > 0;
+  }
+
   async lint(input: LintInput): Promise<LintResult> {
     const info = LANGUAGES[input.language];
     const source = new SourceText(input.text);
     const notices: Notice[] = [];
     const raws: Raw[] = [];
-    const active = this.rules.filter(
-      (r) => r.rule.check && ruleApplies(r.rule, input.language) && (!r.rule.mayReport || r.rule.mayReport(input.text)),
-    );
+    const active = this.active(input.language, input.text);
     if (active.length > 0) {
       if (isHostLanguage(input.language)) {
         await this.runHost(input, source, active, raws, notices);

@@ -12,7 +12,7 @@ import { lintFileOnDisk, lintSafely, type FileOutcome, type FileTask, type TaskC
 import { LinterTable } from "./linters.js";
 import { WorkerPool, workerScript } from "./pool.js";
 import { projectFacts } from "./project.js";
-import { readSource } from "./read.js";
+import { readSource, readSourceSync } from "./read.js";
 import { rulesKey, selectRules, type RuleSelection } from "./registry.js";
 import type { Finding, LanguageId, Notice, RunResult } from "./types.js";
 
@@ -31,11 +31,30 @@ export interface RunOptions {
   /** Config files: each file's own settings, and config `ignore`/`languages` for discovery. */
   config?: RunConfig;
   /**
-   * Called once before the first file is parsed (in this thread, or by a worker pool about to
-   * start), with the number of files known to need parsing then and how many of them are C/C++:
-   * the CLI picks V8's WebAssembly compilation strategy from it (see src/cli/wasm-tiering.ts).
+   * The CLI's choice of V8's WebAssembly compilation (src/cli/wasm-tiering.ts), made once before
+   * the first file is parsed, in this thread or by a worker pool.
    */
-  beforeLint?: (run: { files: number; cFiles: number }) => void;
+  tiering?: {
+    /**
+     * How many bytes of C/C++ to parse would settle the choice (0: the counts settle it). The run
+     * then reads its C/C++ files ahead and asks their rules' pre-filters, until it has found that
+     * many or run out of files (a worker pool's C/C++ files wait for it).
+     */
+    parsedBytesWanted(run: RunCounts): number;
+    choose(run: RunSize): void;
+  };
+}
+
+/** The files a run will lint (not answered by `--cache`), how many of them are C/C++, and in how many threads. */
+export interface RunCounts {
+  files: number;
+  cFiles: number;
+  threads: number;
+}
+
+export interface RunSize extends RunCounts {
+  /** Bytes of C/C++ found to need parsing, counted up to what `parsedBytesWanted` asked for. */
+  cParsedBytes: number;
 }
 
 /**
@@ -70,9 +89,33 @@ export const PARALLEL_THRESHOLD = 64;
 /** Languages whose rules need no facts about the rest of the tree: linted while discovery goes on. */
 const STANDALONE: ReadonlySet<LanguageId> = new Set(["c", "cpp"]);
 
-/** How many files a run will parse, and how many of them are C/C++ (see `beforeLint`). */
-function sizeOf(tasks: readonly FileTask[]): { files: number; cFiles: number } {
-  return { files: tasks.length, cFiles: tasks.filter((t) => t.language === "c" || t.language === "cpp").length };
+function countsOf(tasks: readonly FileTask[], threads: number): RunCounts {
+  return { files: tasks.length, cFiles: tasks.filter((t) => STANDALONE.has(t.language)).length, threads };
+}
+
+/**
+ * Counts the bytes of C/C++ that linting will parse, for the WebAssembly choice: each file is read
+ * ahead (and again when linted; the page cache keeps it) and its rules' pre-filters asked, until
+ * `wanted` bytes are found. Unreadable files count nothing: the lint reports them.
+ */
+class ParsedBytes {
+  found = 0;
+
+  constructor(
+    readonly wanted: number,
+    private readonly linters: LinterTable,
+    private readonly maxBytes: number,
+  ) {}
+
+  get enough(): boolean {
+    return this.found >= this.wanted;
+  }
+
+  add(task: FileTask): void {
+    if (this.enough || !STANDALONE.has(task.language)) return;
+    const read = readSourceSync(task.absPath, task.path, { maxBytes: task.config?.maxBytes ?? this.maxBytes });
+    if (read.ok && this.linters.for(task).parsesWhole(task.language, read.text)) this.found += read.text.length;
+  }
 }
 
 /**
@@ -106,6 +149,28 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   // One Linter per file configuration, made when its first file comes (the in-process path).
   const linters = new LinterTable(options.selection);
   if (paths.length < PARALLEL_THRESHOLD) prefetchGrammars(paths, linters);
+  const measurer = (counts: RunCounts): ParsedBytes =>
+    new ParsedBytes(options.tiering?.parsedBytesWanted(counts) ?? 0, linters, options.maxBytes);
+  const choose = (counts: RunCounts, parsed: ParsedBytes): void => options.tiering?.choose({ ...counts, cParsedBytes: parsed.found });
+  /** Makes the WebAssembly choice for these files, linted in `threads` threads. */
+  const chooseFor = (todo: readonly FileTask[], threads: number): void => {
+    const counts = countsOf(todo, threads);
+    const parsed = measurer(counts);
+    for (const t of todo) {
+      if (parsed.enough) break;
+      parsed.add(t);
+    }
+    choose(counts, parsed);
+  };
+  // A streaming pool's C/C++ files, held back while the choice waits for enough of them to be
+  // found to need parsing (or for discovery to end): a worker compiles its grammars on its first.
+  let held: { indexes: number[]; parsed: ParsedBytes } | undefined;
+  const release = (): void => {
+    if (!held) return;
+    choose(countsOf(tasks, options.jobs), held.parsed);
+    for (const i of held.indexes) pool?.submit(i, tasks[i] as FileTask);
+    held = undefined;
+  };
   try {
     const config = options.config;
     const hooks = config ? { isIgnored: config.isIgnored.bind(config), languagePatterns: config.languageOf.bind(config) } : {};
@@ -120,18 +185,25 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         }
         const index = tasks.push(task) - 1;
         if (!pool && script && !cache && tasks.length >= PARALLEL_THRESHOLD) {
-          options.beforeLint?.(sizeOf(tasks));
           pool = new WorkerPool(script, options.jobs, init);
-          // Streaming: what discovery found so far that needs no tree-wide facts starts now.
+          // Streaming: what discovery found so far that needs no tree-wide facts starts now, or
+          // once the WebAssembly choice is made.
+          held = { indexes: [], parsed: measurer(countsOf(tasks, options.jobs)) };
           tasks.forEach((t, i) => {
-            if (STANDALONE.has(t.language)) pool?.submit(i, t);
+            if (STANDALONE.has(t.language)) held?.indexes.push(i);
+            held?.parsed.add(t);
           });
+        } else if (held && STANDALONE.has(ev.language)) {
+          held.indexes.push(index);
+          held.parsed.add(task);
         } else if (pool && STANDALONE.has(ev.language)) {
-          pool.submit(index, tasks[index] as FileTask);
+          pool.submit(index, task);
         }
+        if (held?.parsed.enough) release();
       }
     }
     if (missing.length > 0) return { result: emptyResult(options), missing, unreadableArguments: [], fixes: [], cached: 0 };
+    release();
     // Dockerfiles first: which scripts they start as entrypoints is a fact the shell rules use.
     // Each is read once: the text stays on its task for the lint (here or in a worker).
     for (const t of tasks) {
@@ -146,7 +218,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         if (hit) cachedOutcomes.set(i, hit);
       });
       if (script && tasks.length - cachedOutcomes.size >= PARALLEL_THRESHOLD) {
-        options.beforeLint?.(sizeOf(uncached()));
+        chooseFor(uncached(), options.jobs);
         pool = new WorkerPool(script, options.jobs, init);
       }
     }
@@ -158,7 +230,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
       outcomes = await pool.drain();
     } else {
       outcomes = new Map();
-      options.beforeLint?.(sizeOf(uncached()));
+      chooseFor(uncached(), 1);
       for (const [i, t] of tasks.entries()) {
         if (cachedOutcomes.has(i)) continue;
         outcomes.set(i, await lintFileOnDisk(linters.for(t), t, options.maxBytes, project, options.fix));
