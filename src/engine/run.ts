@@ -104,7 +104,7 @@ class ParsedBytes {
   constructor(
     readonly wanted: number,
     private readonly linters: LinterTable,
-    private readonly maxBytes: number,
+    private readonly maxBytesOf: (task: FileTask) => number,
   ) {}
 
   get enough(): boolean {
@@ -113,7 +113,7 @@ class ParsedBytes {
 
   add(task: FileTask): void {
     if (this.enough || !STANDALONE.has(task.language)) return;
-    const read = readSourceSync(task.absPath, task.path, { maxBytes: task.config?.maxBytes ?? this.maxBytes });
+    const read = readSourceSync(task.absPath, task.path, { maxBytes: this.maxBytesOf(task) });
     if (read.ok && this.linters.for(task).parsesWhole(task.language, read.text)) this.found += read.text.length;
   }
 }
@@ -150,7 +150,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   const linters = new LinterTable(options.selection);
   if (paths.length < PARALLEL_THRESHOLD) prefetchGrammars(paths, linters);
   const measurer = (counts: RunCounts): ParsedBytes =>
-    new ParsedBytes(options.tiering?.parsedBytesWanted(counts) ?? 0, linters, options.maxBytes);
+    new ParsedBytes(options.tiering?.parsedBytesWanted(counts) ?? 0, linters, maxBytesOf);
   const choose = (counts: RunCounts, parsed: ParsedBytes): void => options.tiering?.choose({ ...counts, cParsedBytes: parsed.found });
   /** Makes the WebAssembly choice for these files, linted in `threads` threads. */
   const chooseFor = (todo: readonly FileTask[], threads: number): void => {
