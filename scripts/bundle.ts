@@ -23,7 +23,7 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { build, type BuildOptions, type Plugin } from "esbuild";
-import { BASELINE_ONLY } from "../src/cli/wasm-tiering.js";
+import { BASELINE_ONLY } from "../src/languages/wasm-compile.js";
 import { repoRoot } from "./gen-index.js";
 
 export const BUNDLE_DIR = "dist/bundle";
@@ -36,10 +36,11 @@ const WRITE_CACHE_ENV = "DEPLOYLINT_BUILD_CODE_CACHE";
 
 /**
  * The `deploylint` bin. Before anything is compiled it restricts WebAssembly to V8's baseline
- * compiler, compiling whole modules in the background (`BASELINE_ONLY`; src/cli/wasm-tiering.ts
- * lifts it again for big runs and the language server): V8 accepts a code cache only under the
- * flags it was made with, and setting them here, first, keeps them the same for every run. `Module.wrap` gives the code the same
- * `require`, `module`, `__filename` as if Node had loaded it.
+ * compiler, compiling whole modules in the background (`BASELINE_ONLY`, src/languages/
+ * wasm-compile.ts; big runs and the language server lift it for the modules they optimise, see
+ * src/cli/wasm-tiering.ts): V8 accepts a code cache only under the flags it was made with, and
+ * setting them here, first, keeps them the same for every run. `Module.wrap` gives the code the
+ * same `require`, `module`, `__filename` as if Node had loaded it.
  */
 const LOADER = `#!/usr/bin/env node
 "use strict";

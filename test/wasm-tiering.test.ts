@@ -1,44 +1,47 @@
 /**
- * Which runs let V8 optimise the grammars' WebAssembly (src/cli/wasm-tiering.ts): only runs with
- * enough files, mostly C/C++, found to parse enough C/C++ per thread; and how a run measures that
- * (src/engine/run.ts). The timings behind the choice are in docs/performance.md.
+ * Which WebAssembly a run lets V8 optimise (src/cli/wasm-tiering.ts): web-tree-sitter's runtime
+ * and the C/C++ grammars, in runs of enough files found to parse enough C/C++ per thread; never
+ * the bash grammar. How a run measures that (src/engine/run.ts), and what a plan does to the
+ * modules it compiles (src/languages/wasm-compile.ts). The timings behind the choice are in docs/performance.md.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { BASELINE_ONLY_BELOW, parsedBytesWanted, TIER_UP_PARSED_BYTES_PER_THREAD, tierUpPays } from "../src/cli/wasm-tiering.js";
+import { BASELINE_ONLY_BELOW, parsedBytesWanted, TIER_UP_PARSED_BYTES_PER_THREAD, wasmPlan } from "../src/cli/wasm-tiering.js";
 import { lintPaths, type RunCounts, type RunSize } from "../src/engine/run.js";
 
 const ENOUGH = TIER_UP_PARSED_BYTES_PER_THREAD;
+const BIN = path.join(import.meta.dirname, "..", "dist/bundle/deploylint.js");
 
-describe("tierUpPays", () => {
+describe("wasmPlan", () => {
+  const all = { runtime: true, grammars: ["c", "cpp"] };
+  const none = undefined;
   it.each([
-    [{ files: 1, cFiles: 1, threads: 1, cParsedBytes: ENOUGH }, false],
-    [{ files: BASELINE_ONLY_BELOW - 1, cFiles: BASELINE_ONLY_BELOW - 1, threads: 1, cParsedBytes: ENOUGH }, false],
-    [{ files: BASELINE_ONLY_BELOW, cFiles: BASELINE_ONLY_BELOW, threads: 1, cParsedBytes: ENOUGH }, true],
-    [{ files: BASELINE_ONLY_BELOW, cFiles: BASELINE_ONLY_BELOW, threads: 1, cParsedBytes: ENOUGH - 1 }, false],
+    [{ files: 1, cFiles: 1, threads: 1, cParsedBytes: ENOUGH }, none],
+    [{ files: BASELINE_ONLY_BELOW - 1, cFiles: BASELINE_ONLY_BELOW - 1, threads: 1, cParsedBytes: ENOUGH }, none],
+    [{ files: BASELINE_ONLY_BELOW, cFiles: BASELINE_ONLY_BELOW, threads: 1, cParsedBytes: ENOUGH }, all],
+    [{ files: BASELINE_ONLY_BELOW, cFiles: BASELINE_ONLY_BELOW, threads: 1, cParsedBytes: ENOUGH - 1 }, none],
     // The bench's system C: 3 MB, 0.8 MB parsed (baseline wins at -j 1 and -j 2); 10 MB, 1.9 MB
     // parsed (optimised wins at -j 1 only); the synthetic tree's 298 .c files, 4.4 MB, all parsed.
-    [{ files: 243, cFiles: 243, threads: 1, cParsedBytes: 800_000 }, false],
-    [{ files: 243, cFiles: 243, threads: 2, cParsedBytes: 800_000 }, false],
-    [{ files: 787, cFiles: 787, threads: 1, cParsedBytes: 1_910_000 }, true],
-    [{ files: 787, cFiles: 787, threads: 2, cParsedBytes: 1_910_000 }, false],
-    [{ files: 298, cFiles: 298, threads: 2, cParsedBytes: 4_350_000 }, true],
-    [{ files: 200, cFiles: 100, threads: 1, cParsedBytes: ENOUGH }, true],
-    [{ files: 200, cFiles: 99, threads: 1, cParsedBytes: ENOUGH * 10 }, false],
-    // The system shell scripts; a synthetic deployment tree (a quarter C).
-    [{ files: 380, cFiles: 0, threads: 1, cParsedBytes: 0 }, false],
-    [{ files: 1302, cFiles: 330, threads: 1, cParsedBytes: 4_350_000 }, false],
-  ])("%j → %s", (run, expected) => {
-    expect(tierUpPays(run)).toBe(expected);
+    [{ files: 243, cFiles: 243, threads: 1, cParsedBytes: 800_000 }, none],
+    [{ files: 243, cFiles: 243, threads: 2, cParsedBytes: 800_000 }, none],
+    [{ files: 787, cFiles: 787, threads: 1, cParsedBytes: 1_910_000 }, all],
+    [{ files: 787, cFiles: 787, threads: 2, cParsedBytes: 1_910_000 }, none],
+    [{ files: 298, cFiles: 298, threads: 2, cParsedBytes: 4_350_000 }, all],
+    // A deployment tree with a quarter of its files C: the bash grammar is never optimised.
+    [{ files: 1302, cFiles: 330, threads: 2, cParsedBytes: 4_350_000 }, all],
+    [{ files: 380, cFiles: 0, threads: 1, cParsedBytes: 0 }, none],
+  ])("%j → %j", (run, expected) => {
+    expect(wasmPlan(run)).toEqual(expected);
   });
 
-  it("asks for parsed bytes only when the counts leave the choice open", () => {
+  it("asks for parsed bytes only when some C/C++ could be worth it", () => {
     expect(parsedBytesWanted({ files: 10, cFiles: 10, threads: 1 })).toBe(0);
-    expect(parsedBytesWanted({ files: 1302, cFiles: 330, threads: 2 })).toBe(0);
+    expect(parsedBytesWanted({ files: 380, cFiles: 0, threads: 2 })).toBe(0);
+    expect(parsedBytesWanted({ files: 1302, cFiles: 330, threads: 2 })).toBe(2 * ENOUGH);
     expect(parsedBytesWanted({ files: 243, cFiles: 243, threads: 1 })).toBe(ENOUGH);
-    expect(parsedBytesWanted({ files: 243, cFiles: 243, threads: 2 })).toBe(2 * ENOUGH);
   });
 });
 
@@ -77,7 +80,10 @@ describe("a run measures the C/C++ it will parse, as far as the choice needs", (
           asked.push(counts);
           return wanted(counts);
         },
-        choose: (size) => chosen.push(size),
+        choose: (size) => {
+          chosen.push(size);
+          return undefined;
+        },
       },
     });
     return { asked, chosen, findings: out.result.findings.length };
@@ -102,5 +108,49 @@ describe("a run measures the C/C++ it will parse, as far as the choice needs", (
     const { dir } = tree(5, 5);
     const r = await run(dir, () => 0);
     expect(r.chosen).toEqual([{ files: 10, cFiles: 10, threads: 1, cParsedBytes: 0 }]);
+  });
+});
+
+describe("what the built bin lets V8 optimise", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** `c` C files of ~24 KB, each with unbraced guards (all parsed), and `sh` scripts of ~8 KB full of `docker run` (all parsed). */
+  function tree(c: number, sh: number): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "deploylint-optimise-"));
+    dirs.push(dir);
+    const fn = (i: number) => `int f${i}(int x) {\n    if (x > ${i})\n        x -= ${i};\n    for (int k = 0; k < x; k++)\n        x ^= k;\n    return x;\n}\n`;
+    const cText = Array.from({ length: 240 }, (_, i) => fn(i)).join("");
+    const shText = `#!/bin/sh\nset -e\n${Array.from({ length: 120 }, (_, i) => `docker run --rm -e N=${i} "busybox:1.${i}" sh -c 'echo ${i}'\n`).join("")}`;
+    for (let i = 0; i < c; i++) writeFileSync(path.join(dir, `f${i}.c`), cText);
+    for (let i = 0; i < sh; i++) writeFileSync(path.join(dir, `s${i}.sh`), shText);
+    return dir;
+  }
+
+  /** The WebAssembly modules (by address) V8 optimised any function of, from `--trace-wasm-compilation-times`. */
+  function optimisedModules(dir: string): Set<string> {
+    const report = path.join(dir, "report.json");
+    const r = spawnSync(process.execPath, ["--trace-wasm-compilation-times", BIN, "-j", "1", "-f", "json", "-o", report, "."], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const modules = new Set<string>();
+    // "Compiled function 0x…#12 using TurboFan, took 3 ms …"
+    for (const m of r.stdout.matchAll(/Compiled function (0x[0-9a-f]+)#\d+ using TurboFan/g)) modules.add(m[1] as string);
+    return modules;
+  }
+
+  it.skipIf(!existsSync(BIN))("a run parsing 1.5 MB of C: web-tree-sitter's runtime and the C grammar, never the bash grammar", () => {
+    const dir = tree(70, 70);
+    const cBytes = readdirSync(dir).filter((f) => f.endsWith(".c")).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+    expect(cBytes).toBeGreaterThan(ENOUGH);
+    expect(optimisedModules(dir)).toHaveProperty("size", 2);
+  });
+
+  it.skipIf(!existsSync(BIN))("a run of the same shell without the C: nothing", () => {
+    expect(optimisedModules(tree(0, 70)).size).toBe(0);
   });
 });

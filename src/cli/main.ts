@@ -14,7 +14,7 @@ import type { RunResult } from "../engine/types.js";
 import { renderRuleMarkdown, fixLabel } from "../docs/render.js";
 import { DEFAULT_DOCS_BASE_URL, defaultFormat, format, INFORMATION_URI, type FormatName } from "../formatters/index.js";
 import { formatStatisticsJson, formatStatisticsText } from "../formatters/statistics.js";
-import { allowWasmTierUp, chooseWasmTiering, wasmTiering } from "./wasm-tiering.js";
+import { allowWasmTierUp, baselineOnly, wasmTiering } from "./wasm-tiering.js";
 import { decideColor, parseCommandLine, USAGE, type LintRequest } from "./args.js";
 import { stdoutIsTerminal, writeStdout } from "./stdout.js";
 import { dryRunDiff, fixFailures, fixRequestOf, fixSummaryLine } from "./fix-output.js";
@@ -99,6 +99,8 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
   const known = allRules().map((r) => r.id);
   const cwd = io.cwd;
   const root = req.root ? path.resolve(cwd, req.root) : findRepoRoot(cwd);
+  // What the bundled bin already set; the unbundled entry (dist/src/cli/bin.js) starts with V8's defaults.
+  baselineOnly();
   let result: RunResult;
   let unreadable = false;
   const fix = fixRequestOf(req.fix, root);
@@ -116,7 +118,6 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
     const fileSelected = selectRules(own.forFile(path.resolve(cwd, file)).selection);
     if (!fileSelected.ok) throw new UsageError(`unknown rules: ${fileSelected.unknown.join(", ")}`);
     const linter = new Linter(fileSelected.rules, known);
-    chooseWasmTiering({ files: 1, cFiles: 0, threads: 1, cParsedBytes: 0 });
     try {
       const res = await lintText(linter, file, text, (p) => own.languageOf(path.resolve(cwd, p)));
       result = {

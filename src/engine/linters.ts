@@ -5,6 +5,7 @@
  */
 import { StepCache } from "../languages/shell/step-cache.js";
 import { TreeSitter, type GrammarId } from "../languages/treesitter.js";
+import type { WasmPlan } from "../languages/wasm-compile.js";
 import { Linter } from "./lint.js";
 import type { FileTask } from "./lint-file.js";
 import { allRules, selectRules, type RuleSelection } from "./registry.js";
@@ -40,6 +41,11 @@ export class LinterTable {
    */
   prefetch(id: GrammarId): void {
     this.shared.treeSitter.grammar(id).catch(() => undefined);
+  }
+
+  /** Which WebAssembly V8 may optimise, for the grammars not loaded yet (src/languages/wasm-compile.ts). */
+  planCompilation(plan: WasmPlan): void {
+    this.shared.treeSitter.planCompilation(plan);
   }
 
   dispose(): void {

@@ -10,6 +10,7 @@ import type { FixRequest } from "./autofix.js";
 import type { FileOutcome, FileTask } from "./lint-file.js";
 import type { ProjectFacts } from "./project.js";
 import type { RuleSelection } from "./registry.js";
+import type { WasmPlan } from "../languages/wasm-compile.js";
 
 export interface WorkerInit {
   selection: RuleSelection;
@@ -22,6 +23,8 @@ export interface BatchRequest {
   batch: number;
   tasks: FileTask[];
   project: ProjectFacts | undefined;
+  /** Which WebAssembly V8 may optimise, once the run has chosen (before any file is parsed). */
+  wasm: WasmPlan | undefined;
 }
 
 export interface BatchResponse {
@@ -58,6 +61,7 @@ export class WorkerPool {
   private readonly inFlight = new Map<number, { indexes: number[]; worker: Worker }>();
   private readonly outcomes = new Map<number, FileOutcome>();
   private nextBatch = 0;
+  private plan: WasmPlan | undefined;
   private submitted = 0;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
@@ -82,6 +86,11 @@ export class WorkerPool {
     }
   }
 
+  /** Which WebAssembly the workers' V8 may optimise; set before the first file is submitted. */
+  planCompilation(plan: WasmPlan): void {
+    this.plan = plan;
+  }
+
   /** Queues a file; `index` orders the outcomes. */
   submit(index: number, task: FileTask, project?: ProjectFacts): void {
     this.queue.push({ index, task, project });
@@ -101,7 +110,7 @@ export class WorkerPool {
       }
       const batch = this.nextBatch++;
       this.inFlight.set(batch, { indexes: take.map((q) => q.index), worker });
-      const req: BatchRequest = { batch, tasks: take.map((q) => q.task), project: first.project };
+      const req: BatchRequest = { batch, tasks: take.map((q) => q.task), project: first.project, wasm: this.plan };
       worker.postMessage(req);
     }
   }

@@ -15,6 +15,7 @@ import { projectFacts } from "./project.js";
 import { readSource, readSourceSync } from "./read.js";
 import { rulesKey, selectRules, type RuleSelection } from "./registry.js";
 import type { Finding, LanguageId, Notice, RunResult } from "./types.js";
+import type { WasmPlan } from "../languages/wasm-compile.js";
 
 export interface RunOptions {
   cwd: string;
@@ -31,8 +32,9 @@ export interface RunOptions {
   /** Config files: each file's own settings, and config `ignore`/`languages` for discovery. */
   config?: RunConfig;
   /**
-   * The CLI's choice of V8's WebAssembly compilation (src/cli/wasm-tiering.ts), made once before
-   * the first file is parsed, in this thread or by a worker pool.
+   * The CLI's choice of which WebAssembly V8 may optimise (src/cli/wasm-tiering.ts), made once
+   * before the first file is parsed, for this thread or for a worker pool. Without it, modules
+   * are compiled as the process's V8 flags say.
    */
   tiering?: {
     /**
@@ -41,7 +43,8 @@ export interface RunOptions {
      * many or run out of files (a worker pool's C/C++ files wait for it).
      */
     parsedBytesWanted(run: RunCounts): number;
-    choose(run: RunSize): void;
+    /** Undefined: no plan, modules compile as the process's V8 flags say. */
+    choose(run: RunSize): WasmPlan | undefined;
   };
 }
 
@@ -151,23 +154,25 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   if (paths.length < PARALLEL_THRESHOLD) prefetchGrammars(paths, linters);
   const measurer = (counts: RunCounts): ParsedBytes =>
     new ParsedBytes(options.tiering?.parsedBytesWanted(counts) ?? 0, linters, maxBytesOf);
-  const choose = (counts: RunCounts, parsed: ParsedBytes): void => options.tiering?.choose({ ...counts, cParsedBytes: parsed.found });
+  const choose = (counts: RunCounts, parsed: ParsedBytes): WasmPlan | undefined =>
+    options.tiering?.choose({ ...counts, cParsedBytes: parsed.found });
   /** Makes the WebAssembly choice for these files, linted in `threads` threads. */
-  const chooseFor = (todo: readonly FileTask[], threads: number): void => {
+  const chooseFor = (todo: readonly FileTask[], threads: number): WasmPlan | undefined => {
     const counts = countsOf(todo, threads);
     const parsed = measurer(counts);
     for (const t of todo) {
       if (parsed.enough) break;
       parsed.add(t);
     }
-    choose(counts, parsed);
+    return choose(counts, parsed);
   };
   // A streaming pool's C/C++ files, held back while the choice waits for enough of them to be
   // found to need parsing (or for discovery to end): a worker compiles its grammars on its first.
   let held: { indexes: number[]; parsed: ParsedBytes } | undefined;
   const release = (): void => {
     if (!held) return;
-    choose(countsOf(tasks, options.jobs), held.parsed);
+    const plan = choose(countsOf(tasks, options.jobs), held.parsed);
+    if (plan) pool?.planCompilation(plan);
     for (const i of held.indexes) pool?.submit(i, tasks[i] as FileTask);
     held = undefined;
   };
@@ -218,8 +223,9 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         if (hit) cachedOutcomes.set(i, hit);
       });
       if (script && tasks.length - cachedOutcomes.size >= PARALLEL_THRESHOLD) {
-        chooseFor(uncached(), options.jobs);
+        const plan = chooseFor(uncached(), options.jobs);
         pool = new WorkerPool(script, options.jobs, init);
+        if (plan) pool.planCompilation(plan);
       }
     }
     let outcomes: Map<number, FileOutcome>;
@@ -230,7 +236,8 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
       outcomes = await pool.drain();
     } else {
       outcomes = new Map();
-      chooseFor(uncached(), 1);
+      const plan = chooseFor(uncached(), 1);
+      if (plan) linters.planCompilation(plan);
       for (const [i, t] of tasks.entries()) {
         if (cachedOutcomes.has(i)) continue;
         outcomes.set(i, await lintFileOnDisk(linters.for(t), t, options.maxBytes, project, options.fix));

@@ -15,6 +15,7 @@ function start(port: NonNullable<typeof parentPort>, init: WorkerInit): void {
   // One Linter per file configuration (tasks carry theirs), made on first use.
   const linters = new LinterTable(init.selection);
   port.on("message", async (req: BatchRequest) => {
+    if (req.wasm) linters.planCompilation(req.wasm);
     const outcomes = [];
     for (const task of req.tasks) {
       outcomes.push(await lintFileOnDisk(linters.for(task), task, init.maxBytes, req.project, init.fix));

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Edit, Language, Parser, Query, type Node, type Tree, type TreeCursor } from "web-tree-sitter";
+import { compileUnder, instantiate, type WasmPlan } from "./wasm-compile.js";
 
 export type { Node, Tree, TreeCursor };
 
@@ -28,6 +29,8 @@ const MAX_KEPT_TREES = 4096;
 
 export class TreeSitter {
   private initialised: Promise<void> | undefined;
+  /** How this instance compiles its modules; unset: as the process's V8 flags say, in the background. */
+  private plan: WasmPlan | undefined;
   private readonly grammars = new Map<GrammarId, Promise<Grammar>>();
   private readonly queries = new Map<string, Query>();
   /** `parseIncremental`'s last text and tree per key, least recently used first. */
@@ -43,14 +46,36 @@ export class TreeSitter {
     return g;
   }
 
+  /**
+   * Which modules V8 may optimise (src/languages/wasm-compile.ts), for the modules not loaded
+   * yet: each is then compiled synchronously under its own flags.
+   */
+  planCompilation(plan: WasmPlan): void {
+    this.plan = plan;
+  }
+
   private async load(id: GrammarId): Promise<Grammar> {
-    // web-tree-sitter finds its own .wasm beside its module (deploylint's bundle has a copy).
-    this.initialised ??= Parser.init();
-    await this.initialised;
     const require = createRequire(import.meta.url);
+    const plan = this.plan;
+    if (plan) {
+      const runtime = (): WebAssembly.Module => compileUnder(plan.runtime, readFileSync(require.resolve("web-tree-sitter/web-tree-sitter.wasm")));
+      this.initialised ??= Parser.init({
+        // Emscripten's hook: the instance goes to `receive`, which finishes the set-up.
+        instantiateWasm: (imports: object, receive: (instance: object, module: WebAssembly.Module) => void) => {
+          const module = runtime();
+          receive(instantiate(module, imports), module);
+          return {};
+        },
+      });
+    } else {
+      // web-tree-sitter finds its own .wasm beside its module (deploylint's bundle has a copy).
+      this.initialised ??= Parser.init();
+    }
+    await this.initialised;
     // Bytes rather than a path: given a path, web-tree-sitter reads it through a dynamic
     // `import("fs/promises")`, which starts Node's ES module loader (and fails inside the bundle).
-    const language = await Language.load(readFileSync(require.resolve(WASM[id])));
+    const bytes = readFileSync(require.resolve(WASM[id]));
+    const language = plan ? Language.loadSync(compileUnder(plan.grammars.includes(id), bytes)) : await Language.load(bytes);
     const parser = new Parser();
     parser.setLanguage(language);
     return { id, language, parser };
