@@ -37,8 +37,8 @@ const WRITE_CACHE_ENV = "DEPLOYLINT_BUILD_CODE_CACHE";
 /**
  * The `deploylint` bin. Before anything is compiled it restricts WebAssembly to V8's baseline
  * compiler, compiling whole modules in the background (`BASELINE_ONLY`, src/languages/
- * wasm-compile.ts; big runs and the language server lift it for the modules they optimise, see
- * src/cli/wasm-tiering.ts): V8 accepts a code cache only under the flags it was made with, and
+ * wasm-compile.ts; a big run lifts it for the modules it optimises, the language server for all,
+ * see src/cli/wasm-tiering.ts): V8 accepts a code cache only under the flags it was made with, and
  * setting them here, first, keeps them the same for every run. `Module.wrap` gives the code the
  * same `require`, `module`, `__filename` as if Node had loaded it.
  */

@@ -5,7 +5,7 @@
  * modules it compiles (src/languages/wasm-compile.ts). The timings behind the choice are in docs/performance.md.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -117,40 +117,52 @@ describe("what the built bin lets V8 optimise", () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  /** `c` C files of ~24 KB, each with unbraced guards (all parsed), and `sh` scripts of ~8 KB full of `docker run` (all parsed). */
-  function tree(c: number, sh: number): string {
+  /**
+   * `sh` scripts of ~8 KB full of `docker run` in `a/`, then `c` C files of ~24 KB with unbraced
+   * guards in `b/` (all of both parsed; a walk meets the scripts first). Returns the C bytes.
+   */
+  function tree(c: number, sh: number): { dir: string; cBytes: number } {
     const dir = mkdtempSync(path.join(os.tmpdir(), "deploylint-optimise-"));
     dirs.push(dir);
+    mkdirSync(path.join(dir, "a"));
+    mkdirSync(path.join(dir, "b"));
     const fn = (i: number) => `int f${i}(int x) {\n    if (x > ${i})\n        x -= ${i};\n    for (int k = 0; k < x; k++)\n        x ^= k;\n    return x;\n}\n`;
     const cText = Array.from({ length: 240 }, (_, i) => fn(i)).join("");
     const shText = `#!/bin/sh\nset -e\n${Array.from({ length: 120 }, (_, i) => `docker run --rm -e N=${i} "busybox:1.${i}" sh -c 'echo ${i}'\n`).join("")}`;
-    for (let i = 0; i < c; i++) writeFileSync(path.join(dir, `f${i}.c`), cText);
-    for (let i = 0; i < sh; i++) writeFileSync(path.join(dir, `s${i}.sh`), shText);
-    return dir;
+    for (let i = 0; i < sh; i++) writeFileSync(path.join(dir, "a", `s${i}.sh`), shText);
+    for (let i = 0; i < c; i++) writeFileSync(path.join(dir, "b", `f${i}.c`), cText);
+    return { dir, cBytes: c * cText.length };
   }
 
-  /** The WebAssembly modules (by address) V8 optimised any function of, from `--trace-wasm-compilation-times`. */
-  function optimisedModules(dir: string): Set<string> {
+  /** From `--trace-wasm-compilation-times`: how many functions V8 compiled at all, and the modules (by address) it optimised any function of. */
+  function compiled(dir: string, jobs: number): { functions: number; optimised: Set<string> } {
     const report = path.join(dir, "report.json");
-    const r = spawnSync(process.execPath, ["--trace-wasm-compilation-times", BIN, "-j", "1", "-f", "json", "-o", report, "."], {
-      cwd: dir,
-      encoding: "utf8",
-    });
+    const args = ["--trace-wasm-compilation-times", BIN, "-j", String(jobs), "-f", "json", "-o", report, "."];
+    const r = spawnSync(process.execPath, args, { cwd: dir, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
-    const modules = new Set<string>();
+    const optimised = new Set<string>();
     // "Compiled function 0x…#12 using TurboFan, took 3 ms …"
-    for (const m of r.stdout.matchAll(/Compiled function (0x[0-9a-f]+)#\d+ using TurboFan/g)) modules.add(m[1] as string);
-    return modules;
+    for (const m of r.stdout.matchAll(/Compiled function (0x[0-9a-f]+)#\d+ using TurboFan/g)) optimised.add(m[1] as string);
+    return { functions: r.stdout.match(/Compiled function /g)?.length ?? 0, optimised };
   }
 
-  it.skipIf(!existsSync(BIN))("a run parsing 1.5 MB of C: web-tree-sitter's runtime and the C grammar, never the bash grammar", () => {
-    const dir = tree(70, 70);
-    const cBytes = readdirSync(dir).filter((f) => f.endsWith(".c")).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
-    expect(cBytes).toBeGreaterThan(ENOUGH);
-    expect(optimisedModules(dir)).toHaveProperty("size", 2);
+  it.skipIf(!existsSync(BIN))("a run parsing 1.5 MB of C: web-tree-sitter's runtime and the C grammar; as many with heavy shell beside, so never the bash grammar", () => {
+    const cOnly = tree(70, 0);
+    expect(cOnly.cBytes).toBeGreaterThan(ENOUGH);
+    const alone = compiled(cOnly.dir, 1).optimised;
+    expect(alone.size).toBe(2);
+    expect(compiled(tree(70, 70).dir, 1).optimised.size).toBe(alone.size);
   });
 
-  it.skipIf(!existsSync(BIN))("a run of the same shell without the C: nothing", () => {
-    expect(optimisedModules(tree(0, 70)).size).toBe(0);
+  it.skipIf(!existsSync(BIN))("the same shell without the C: nothing optimised (though all of it compiled)", () => {
+    const r = compiled(tree(0, 70).dir, 1);
+    expect(r.functions).toBeGreaterThan(0);
+    expect(r.optimised.size).toBe(0);
+  });
+
+  it.skipIf(!existsSync(BIN))("-j 2: the workers follow the plan, chosen when the C comes after 64 other files", () => {
+    const t = tree(140, 70);
+    expect(t.cBytes).toBeGreaterThan(2 * ENOUGH);
+    expect(compiled(t.dir, 2).optimised.size).toBeGreaterThan(0);
   });
 });

@@ -6,7 +6,8 @@
  * pays back its compilation: measured here on a one-file run, `--liftoff-only` saves ~0.3 s of
  * CPU. The grammars' lexers are the expensive part: optimising the bash grammar costs ~1.2 s of
  * CPU (on the 380 system shell scripts, a run took 1.6 s with it and 0.35 s without), the C and
- * C++ lexers 250–330 ms each, the runtime's functions ~0.3 s together. So:
+ * C++ lexers 250–330 ms each, the runtime's functions ~0.3 s together. So, in a CLI run (the
+ * language server, long-lived, lets V8 optimise everything):
  *
  * - runs of fewer than 64 files optimise nothing (start-up is what counts);
  * - a run found to parse at least 1.5 MB of C/C++ per thread optimises the runtime and the C and
@@ -35,9 +36,17 @@ export const BASELINE_ONLY_BELOW = PARALLEL_THRESHOLD;
  */
 export const TIER_UP_PARSED_BYTES_PER_THREAD = 1_500_000;
 
+/**
+ * Threads counted in what a run must be found to parse. Measured on 2 cores only; counting more
+ * would make a pool on a many-core machine hold its C/C++ files back (and read them ahead on
+ * the main thread) until discovery ends, for a threshold nobody measured.
+ */
+const MAX_THREADS_COUNTED = 2;
+
 /** How many bytes of C/C++ the run must be found to parse for anything to be optimised (0: nothing will be). */
 export function parsedBytesWanted(run: RunCounts): number {
-  return run.files >= BASELINE_ONLY_BELOW && run.cFiles > 0 ? TIER_UP_PARSED_BYTES_PER_THREAD * Math.max(1, run.threads) : 0;
+  if (run.files < BASELINE_ONLY_BELOW || run.cFiles === 0) return 0;
+  return TIER_UP_PARSED_BYTES_PER_THREAD * Math.min(MAX_THREADS_COUNTED, Math.max(1, run.threads));
 }
 
 /** What a run of this size lets V8 optimise; nothing (undefined): every module baseline-only, as the bin's flags say. */

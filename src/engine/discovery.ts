@@ -61,7 +61,7 @@ function now<T>(run: () => T): Promise<T> {
 /**
  * What discovery asks of the file system, as promises. Listings (`readdir`) are asynchronous:
  * the walk reads a few ahead (`LOOKAHEAD`), and each one lets the event loop turn (a worker pool
- * is fed meanwhile). The small lookups are synchronous: the stat of each command-line path, the
+ * gets its results and more files meanwhile). The small lookups are synchronous: the stat of each command-line path, the
  * `.git` probes up to the repository root, ignore files, real paths. Discovery awaits them one
  * after another, and on the thread pool each cost a round trip that, on a 2-core machine
  * compiling WebAssembly in the background, was mostly waiting: discovering the bench's 243

@@ -56,7 +56,11 @@ export interface RunCounts {
 }
 
 export interface RunSize extends RunCounts {
-  /** Bytes of C/C++ found to need parsing, counted up to what `parsedBytesWanted` asked for. */
+  /**
+   * C/C++ found to need parsing, counted up to what `parsedBytesWanted` asked for, in UTF-16 code
+   * units (bytes, for ASCII source). Each file is asked about under the language discovery gave
+   * it: a header later found to be C++ is asked as C, whose rules are the same.
+   */
   cParsedBytes: number;
 }
 
@@ -89,7 +93,10 @@ export interface RunOutcome {
  */
 export const PARALLEL_THRESHOLD = 64;
 
-/** Languages whose rules need no facts about the rest of the tree: linted while discovery goes on. */
+/**
+ * Languages whose rules need no facts about the rest of the tree: a worker pool lints them while
+ * discovery goes on, once the WebAssembly choice is made (see `tiering`).
+ */
 const STANDALONE: ReadonlySet<LanguageId> = new Set(["c", "cpp"]);
 
 function countsOf(tasks: readonly FileTask[], threads: number): RunCounts {
@@ -200,11 +207,14 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
           });
         } else if (held && STANDALONE.has(ev.language)) {
           held.indexes.push(index);
+          // The run's first C/C++ file: only now can the choice say how much it wants found.
+          if (held.parsed.wanted === 0) held.parsed = measurer(countsOf(tasks, options.jobs));
           held.parsed.add(task);
         } else if (pool && STANDALONE.has(ev.language)) {
           pool.submit(index, task);
         }
-        if (held?.parsed.enough) release();
+        // Released early only once what was wanted is found; else when discovery ends.
+        if (held && held.parsed.wanted > 0 && held.parsed.enough) release();
       }
     }
     if (missing.length > 0) return { result: emptyResult(options), missing, unreadableArguments: [], fixes: [], cached: 0 };

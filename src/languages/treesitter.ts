@@ -61,6 +61,8 @@ export class TreeSitter {
       const runtime = (): WebAssembly.Module => compileUnder(plan.runtime, readFileSync(require.resolve("web-tree-sitter/web-tree-sitter.wasm")));
       this.initialised ??= Parser.init({
         // Emscripten's hook: the instance goes to `receive`, which finishes the set-up.
+        // web-tree-sitter types its options as Emscripten's module, which it does not declare, so
+        // this signature is checked against web-tree-sitter 0.27's code, not by TypeScript.
         instantiateWasm: (imports: object, receive: (instance: object, module: WebAssembly.Module) => void) => {
           const module = runtime();
           receive(instantiate(module, imports), module);

@@ -40,8 +40,12 @@ export function instantiate(module: WebAssembly.Module, imports: object): object
 
 /**
  * `bytes` compiled, optimised later by V8 if `optimise`; the flags are left baseline-only, as the
- * bin sets them. Another thread setting the flags at the same instant could slip between the
- * calls; that would change how fast a module runs, never what it does.
+ * bin sets them. The risk, stated plainly: V8's flags are the process's, and Node warns that
+ * changing them after start-up may behave unpredictably. Only the two WebAssembly tiering flags
+ * change here, but worker threads do compile concurrently: another thread's compile can slip
+ * between a set and its compile, and then compiles under the other's flags. That changes how
+ * fast a module runs, never what it computes (baseline and optimised code run the same
+ * WebAssembly); the tests check which modules V8 optimised in one- and two-thread runs.
  */
 export function compileUnder(optimise: boolean, bytes: Uint8Array): WebAssembly.Module {
   if (!optimise) {
