@@ -2,17 +2,25 @@
  * Which WebAssembly a run lets V8 optimise (src/cli/wasm-tiering.ts): web-tree-sitter's runtime
  * and the C/C++ grammars, in runs of enough files found to parse enough C/C++ per thread; never
  * the bash grammar. How a run measures that (src/engine/run.ts), and what a plan does to the
- * modules it compiles (src/languages/wasm-compile.ts). The timings behind the choice are in docs/performance.md.
+ * modules it compiles (src/languages/wasm-compile.ts). The timings behind the choice are in
+ * docs/performance.md.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BASELINE_ONLY_BELOW, parsedBytesWanted, TIER_UP_PARSED_BYTES_PER_THREAD, wasmPlan } from "../src/cli/wasm-tiering.js";
 import { lintPaths, type RunCounts, type RunSize } from "../src/engine/run.js";
+import { useTempDir, writeTree } from "./support/tmp.js";
 
 const ENOUGH = TIER_UP_PARSED_BYTES_PER_THREAD;
+const base = useTempDir("deploylint-tiering-");
+let trees = 0;
+
+/** A fresh folder under this file's temporary directory, holding `files`. */
+function freshTree(files: Record<string, string>): string {
+  return writeTree(path.join(base(), `t${trees++}`), files);
+}
 const BIN = path.join(import.meta.dirname, "..", "dist/bundle/deploylint.js");
 
 describe("wasmPlan", () => {
@@ -46,24 +54,14 @@ describe("wasmPlan", () => {
 });
 
 describe("a run measures the C/C++ it will parse, as far as the choice needs", () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
-
-  /** `parsed` files with an unbraced guard (the rule parses them) and `braced` ones it rules out, each `bytes` long or so. */
+  /** `parsed` files with an unbraced guard (the rule parses them) and `braced` ones it rules out. */
   function tree(parsed: number, braced: number): { dir: string; parsedBytes: number } {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "deploylint-tiering-"));
-    dirs.push(dir);
     const body = (guard: string) => `int f(int x) {\n${"    int a = x;\n".repeat(20)}${guard}\n    return x;\n}\n`;
     const unbraced = body("    if (x)\n        x++;");
-    let parsedBytes = 0;
-    for (let i = 0; i < parsed; i++) {
-      writeFileSync(path.join(dir, `p${i}.c`), unbraced);
-      parsedBytes += unbraced.length;
-    }
-    for (let i = 0; i < braced; i++) writeFileSync(path.join(dir, `b${i}.c`), body("    if (x) {\n        x++;\n    }"));
-    return { dir, parsedBytes };
+    const files: Record<string, string> = {};
+    for (let i = 0; i < parsed; i++) files[`p${i}.c`] = unbraced;
+    for (let i = 0; i < braced; i++) files[`b${i}.c`] = body("    if (x) {\n        x++;\n    }");
+    return { dir: freshTree(files), parsedBytes: parsed * unbraced.length };
   }
 
   async function run(dir: string, wanted: (counts: RunCounts) => number): Promise<{ asked: RunCounts[]; chosen: RunSize[]; findings: number }> {
@@ -112,26 +110,18 @@ describe("a run measures the C/C++ it will parse, as far as the choice needs", (
 });
 
 describe("what the built bin lets V8 optimise", () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
-
   /**
    * `sh` scripts of ~8 KB full of `docker run` in `a/`, then `c` C files of ~24 KB with unbraced
    * guards in `b/` (all of both parsed; a walk meets the scripts first). Returns the C bytes.
    */
   function tree(c: number, sh: number): { dir: string; cBytes: number } {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "deploylint-optimise-"));
-    dirs.push(dir);
-    mkdirSync(path.join(dir, "a"));
-    mkdirSync(path.join(dir, "b"));
     const fn = (i: number) => `int f${i}(int x) {\n    if (x > ${i})\n        x -= ${i};\n    for (int k = 0; k < x; k++)\n        x ^= k;\n    return x;\n}\n`;
     const cText = Array.from({ length: 240 }, (_, i) => fn(i)).join("");
     const shText = `#!/bin/sh\nset -e\n${Array.from({ length: 120 }, (_, i) => `docker run --rm -e N=${i} "busybox:1.${i}" sh -c 'echo ${i}'\n`).join("")}`;
-    for (let i = 0; i < sh; i++) writeFileSync(path.join(dir, "a", `s${i}.sh`), shText);
-    for (let i = 0; i < c; i++) writeFileSync(path.join(dir, "b", `f${i}.c`), cText);
-    return { dir, cBytes: c * cText.length };
+    const files: Record<string, string> = {};
+    for (let i = 0; i < sh; i++) files[`a/s${i}.sh`] = shText;
+    for (let i = 0; i < c; i++) files[`b/f${i}.c`] = cText;
+    return { dir: freshTree(files), cBytes: c * cText.length };
   }
 
   /** From `--trace-wasm-compilation-times`: how many functions V8 compiled at all, and the modules (by address) it optimised any function of. */
