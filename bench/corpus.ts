@@ -9,6 +9,7 @@ import { shuffled, rng } from "./rng.js";
 import { project } from "./synth.js";
 import { shebangInterpreter } from "../src/engine/detect.js";
 import { hasUnbracedGuard } from "../src/languages/c/text.js";
+import { mayMislead } from "../src/rules/c/_prefilter.js";
 
 export interface Corpus {
   name: string;
@@ -165,7 +166,10 @@ export function systemC(ctx: CorpusContext, capBytes: number, name = "system C")
   const files = [...sources, ...headers];
   warm(files);
   const allBytes = totalBytes(sys.headers) + totalBytes(sys.cSources);
-  const parsed = files.filter((f) => hasUnbracedGuard(fs.readFileSync(f, "utf8")));
+  const texts = files.map((f) => fs.readFileSync(f, "utf8"));
+  const unbraced = files.filter((_, i) => hasUnbracedGuard(texts[i] as string));
+  // The rule's default tab width, as the bench runs it.
+  const parsed = files.filter((_, i) => mayMislead(texts[i] as string, 8));
   return {
     name,
     args: files,
@@ -173,7 +177,7 @@ export function systemC(ctx: CorpusContext, capBytes: number, name = "system C")
     bytes: totalBytes(files),
     note:
       `${sources.length} .c + ${headers.length} .h sampled from ${sys.cSources.length} .c and ${sys.headers.length} .h (${mb(allBytes)} MB) on this machine; ` +
-      `${parsed.length} files (${mb(totalBytes(parsed))} MB) have a guard without braces and are parsed, the others are ruled out by c/misleading-indentation's pre-filter`,
+      `${unbraced.length} files (${mb(totalBytes(unbraced))} MB) have a guard without braces; ${parsed.length} (${mb(totalBytes(parsed))} MB) lay one out so that the rule may report and are parsed, the others are ruled out by c/misleading-indentation's pre-filter`,
   };
 }
 

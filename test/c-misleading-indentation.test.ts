@@ -10,7 +10,8 @@ import { Linter } from "../src/engine/lint.js";
 import { selectRules } from "../src/engine/registry.js";
 import type { Finding, LanguageId } from "../src/engine/types.js";
 import { braceOnOwnLine } from "../src/rules/c/_brace-fix.js";
-import { hasUnbracedGuard } from "../src/languages/c/text.js";
+import { blankCode, hasUnbracedGuard } from "../src/languages/c/text.js";
+import { mayMislead } from "../src/rules/c/_prefilter.js";
 
 const ID = "c/misleading-indentation";
 
@@ -188,6 +189,67 @@ describe("the pre-filter (files it rules out are never parsed)", () => {
     expect(hasUnbracedGuard(text)).toBe(want);
   });
 
+  it.each([
+    // [text, tab width, may the rule report]
+    ["if (a)\n    b();\nc();", 8, false],
+    ["if (a)\n    b();\n    c();", 8, true],
+    ["\tif (a)\n\t\tb();\n\tc();", 8, false],
+    ["\tif (a)\n\t\tb();\n\t\tc();", 8, true],
+    ["if (a)\n\tb();\n        c();", 8, true],
+    ["if (a)\n\tb();\n        c();", 4, false],
+    ["if (a) b();\nc();", 8, false],
+    ["if (a)\n  b(1,\n    2);\nc();", 8, false],
+    ["if (a)\n  b(1,\n    2);\n  c();", 8, true],
+    ["if (a)\n  b(); c();", 8, true],
+    ["if (a)\n  x();\nelse\n  y();\nz();", 8, false],
+    ["if (a) {\n  x();\n} else\n  y();\n  z();", 8, true],
+    ["if (a)\n  if (b)\n    c();\n  d();", 8, true],
+    ["if (a)\n  if (b)\n    c();\n  else\n    d();\ne();", 8, false],
+    ["for (i = 0; i < n; i++)\n  for (;;)\n    x();\ny();", 8, false],
+    ["while (a)\n  switch (b) { case 1: c(); }\nd();", 8, false],
+    ["while (a)\n  do { b(); } while (c);\nd();", 8, false],
+    ["do {\n  x();\n} while (y);\n    z();", 8, false],
+    ["while (x)\n  ;\nfoo();", 8, false],
+    ["if (x);\n    foo();", 8, true],
+    ["if (a)\n  b();\n#ifdef X\n  c();\n#endif", 8, false],
+    ["if (a)\n  b();\n#pragma once\n  c();", 8, false],
+    ["if (a)\n  b();\n}", 8, false],
+    ["if (a)\n  b();", 8, false],
+    ["#define E\nif (a)\n  E b();\nc();", 8, true],
+    ["#define E(x)\nif (a)\n  b();\n  E(1) c();", 8, true],
+    ["if (a)\n  l: b();\nc();", 8, true],
+    ["if constexpr (a)\n  b();\nc();", 8, true],
+    ["if (a)\n#ifdef X\n  b();\n#endif\nc();", 8, true],
+    ['s = R"(")";\nif (a)\n  b();\n  c();', 8, true],
+    ["n = 1'000;\nif (a)\n  b();\n  c();", 8, true],
+    ["/* if (a)\n  b();\n  c(); */ int x;", 8, false],
+  ])("the layout: %j at tab width %i → %s", async (text, tabWidth, want) => {
+    expect(mayMislead(text, tabWidth)).toBe(want);
+    // What it rules out, the rule never reports.
+    const l = unfiltered(tabWidth);
+    try {
+      const findings = (await l.lint({ path: "t.c", text, language: "c" })).findings.filter((f) => f.ruleId === ID);
+      if (!want) expect(findings).toEqual([]);
+    } finally {
+      l.dispose();
+    }
+  });
+
+  it.each([
+    ["a; // b\nc;", "a;     \nc;"],
+    ["a /* b\n c */ d;", "a     \n      d;"],
+    ['s = "x\\"y"; t = \'"\';', 's = "    "; t = \' \';'],
+    ["#define A(x) \\\n  if (x) f()\nif (y) g();", "#             \n            \nif (y) g();"],
+    ["  #if X /* a\nb */\nc;", "  #         \n    \nc;"],
+    ['s = R"d(")d"; if (a) b;', 's = R"     "; if (a) b;'],
+    ["n = 1'000; c = 'x';", "n = 1'000; c = ' ';"],
+    ['s = "open\nx;', 's = "open\nx;'],
+    ["a;\r\n// b\r\nc;", "a;\r\n    \r\nc;"],
+  ])("blankCode(%j)", (text, want) => {
+    expect(blankCode(text)).toBe(want);
+    expect(blankCode(text).length).toBe(text.length);
+  });
+
   /** The C and C++ texts the rule is tested on, each also re-indented at random (seeded) and cut into its functions. */
   function corpus(): { name: string; text: string; language: LanguageId }[] {
     const dir = "test/fixtures/c/misleading-indentation";
@@ -210,27 +272,35 @@ describe("the pre-filter (files it rules out are never parsed)", () => {
     });
   }
 
-  it("never rules out a file the rule reports on (the rule run on every file, pre-filter off)", async () => {
-    const sel = selectRules({ only: [ID] });
+  /** The rule with its pre-filter off, at a tab width. */
+  function unfiltered(tabWidth: number): Linter {
+    const sel = selectRules({ only: [ID], settings: { [ID]: { options: { tabWidth } } } });
     if (!sel.ok) throw new Error("rules");
-    const unfiltered = sel.rules.map((r) => ({ ...r, rule: { ...r.rule, mayReport: undefined } }));
-    const l = new Linter(unfiltered, [ID]);
+    return new Linter(sel.rules.map((r) => ({ ...r, rule: { ...r.rule, mayReport: undefined } })), [ID]);
+  }
+
+  it.each([8, 4, 2, 1])("never rules out a file the rule reports on, at tab width %i (the rule run on every file, pre-filter off)", async (tabWidth) => {
+    const l = unfiltered(tabWidth);
     let reported = 0;
-    let ruledOut = 0;
+    let ruledOutByGuards = 0;
+    let ruledOutByLayout = 0;
     try {
       for (const { name, text, language } of corpus()) {
         const res = await l.lint({ path: language === "cpp" ? "t.cpp" : "t.c", text, language });
         const findings = res.findings.filter((f) => f.ruleId === ID).length;
+        const may = mayMislead(text, tabWidth);
         if (findings > 0) reported++;
-        if (!hasUnbracedGuard(text)) ruledOut++;
-        expect({ name, ruledOut: findings > 0 && !hasUnbracedGuard(text) }).toEqual({ name, ruledOut: false });
+        if (!hasUnbracedGuard(text)) ruledOutByGuards++;
+        else if (!may) ruledOutByLayout++;
+        expect({ name, ruledOut: findings > 0 && !may }).toEqual({ name, ruledOut: false });
       }
     } finally {
       l.dispose();
     }
-    // The corpus has both kinds, or the check above proves nothing.
+    // The corpus has every kind, or the check above proves nothing.
     expect(reported).toBeGreaterThan(50);
-    expect(ruledOut).toBeGreaterThan(0);
+    expect(ruledOutByGuards).toBeGreaterThan(0);
+    expect(ruledOutByLayout).toBeGreaterThan(20);
   });
 
   it("a file it rules out still gets its unused suppressions reported", async () => {

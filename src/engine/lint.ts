@@ -148,7 +148,7 @@ export class Linter {
 
   /** The rules that run on this text: they apply to its language and their pre-filter lets it through. */
   private active(language: LanguageId, text: string): EnabledRule[] {
-    return this.rules.filter((r) => r.rule.check && ruleApplies(r.rule, language) && (!r.rule.mayReport || r.rule.mayReport(text)));
+    return this.rules.filter((r) => r.rule.check && ruleApplies(r.rule, language) && (!r.rule.mayReport || r.rule.mayReport(text, r.options)));
   }
 
   /**

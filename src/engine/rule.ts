@@ -49,13 +49,6 @@ export interface RuleMeta {
   tags?: string[];
   /** SARIF `properties.precision`. */
   precision?: "very-high" | "high" | "medium" | "low";
-  /**
-   * A pre-filter, like Semgrep's and ripgrep's literal scans: false when the rule cannot report
-   * anything on this text. When no active rule may report on a file, the engine does not parse it
-   * at all (many C headers have no `if`, `else`, `for` or `while` outside comments). Must be cheap
-   * next to a parse, and must never be false for a text the rule could report on.
-   */
-  mayReport?(text: string): boolean;
 }
 
 /** A range in the coordinates of `ctx.source`: a tree node, or half-open offsets. */
@@ -107,6 +100,14 @@ export interface RuleContext<O extends OptionValues = OptionValues> {
 }
 
 export interface Rule<O extends OptionValues = OptionValues> extends RuleMeta {
+  /**
+   * A pre-filter, like Semgrep's and ripgrep's literal scans: false when the rule, run with these
+   * options, cannot report anything on this text. When no active rule may report on a file, the
+   * engine does not parse it at all (many C headers have no `if`, `else`, `for` or `while`
+   * outside comments). Must be cheap next to a parse, and must never be false for a text the
+   * rule could report on.
+   */
+  mayReport?(text: string, options: O): boolean;
   /** Registers callbacks. Absent only for the engine's own rules (their logic lives in the engine). */
   check?(ctx: RuleContext<O>): void;
 }

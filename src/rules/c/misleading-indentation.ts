@@ -1,7 +1,7 @@
 import { defineRule, type Node, type RuleContext } from "../../engine/rule.js";
-import { visualColumn, type SourceText } from "../../engine/source.js";
-import { hasUnbracedGuard } from "../../languages/c/text.js";
 import { braceFix, braceOnOwnLine, type BraceStyle } from "./_brace-fix.js";
+import { isBlank, isMisleading, locate, onlyBlanksBefore, type Guard, type Layout } from "./_layout.js";
+import { mayMislead } from "./_prefilter.js";
 
 /**
  * GCC's `-Wmisleading-indentation` (gcc/c-family/c-indentation.cc) on the tree-sitter tree and
@@ -12,33 +12,12 @@ import { braceFix, braceOnOwnLine, type BraceStyle } from "./_brace-fix.js";
  */
 
 type Options = { tabWidth: number };
-type Guard = "if" | "else" | "for" | "while";
 type MacroKind = "object" | "function";
 
 /** What GCC's checks need to know about a token: its offset and the few types they test. */
 interface Token {
   offset: number;
   kind: "close-brace" | "open-brace" | "semicolon" | "else" | "pragma" | "other";
-}
-
-/** A token's place as GCC's `get_visual_column` computes it (1-based visual columns). */
-interface Place {
-  line: number;
-  column: number;
-  /** Visual column of the first non-blank character of the line, up to and including the token. */
-  firstNonBlank: number;
-}
-
-/** The three tokens GCC compares: the guard keyword, the body's first token and the next token. */
-interface Layout {
-  guard: Guard;
-  /** The body is an empty statement (`if (x);`). */
-  emptyBody: boolean;
-  /** The next token is `{` (matters only after an empty body). */
-  nextIsBrace: boolean;
-  guardAt: Place;
-  bodyAt: Place;
-  nextAt: Place;
 }
 
 /** Per-file facts, gathered while the engine walks the tree (never module-level). */
@@ -83,8 +62,9 @@ export default defineRule<Options>({
   fix: "sometimes",
   tags: ["correctness", "security", "readability"],
   precision: "high",
-  // Every finding is about a guard whose body is not a block: a file without one is not parsed.
-  mayReport: hasUnbracedGuard,
+  // Every finding is about a guard whose body is not a block and a next statement that its layout
+  // makes look guarded: a file without one is not parsed (_prefilter.ts).
+  mayReport: (text, options) => mayMislead(text, options.tabWidth),
   options: {
     tabWidth: {
       type: "integer",
@@ -366,85 +346,6 @@ function checkGuard(
   });
 }
 
-/**
- * GCC's decision (c-indentation.cc, `should_warn_for_misleading_indentation`), after the checks on
- * token types, for a body that is not a compound statement.
- */
-function isMisleading(source: SourceText, tabWidth: number, layout: Layout): boolean {
-  const { guard, emptyBody, guardAt, bodyAt, nextAt } = layout;
-  if (nextAt.line === bodyAt.line) {
-    // `if (x)\n  a(); b();` always; `if (x) a(); b();` when the guard starts its line.
-    if (guardAt.line < bodyAt.line) return true;
-    return guardAt.line === bodyAt.line && guardAt.column === guardAt.firstNonBlank;
-  }
-  // Text before the next statement on its line (an empty macro such as `emit`, GCC's PR c/69122).
-  if (nextAt.firstNonBlank < nextAt.column) return false;
-  const aligned = !emptyBody && nextAt.column === bodyAt.column;
-  // `if (p)\n  /* blah */;\n  foo(1);`: an empty body hidden behind a comment.
-  const hiddenEmpty =
-    emptyBody &&
-    bodyAt.line > guardAt.line &&
-    bodyAt.firstNonBlank !== bodyAt.column &&
-    nextAt.column > guardAt.firstNonBlank;
-  if (aligned || hiddenEmpty) {
-    // Body in the guard's own column (code that is not indented at all): not misleading. For
-    // `else`, GCC takes the first column of its line, so `} else` lines behave like the `if`.
-    const guardColumn = guard === "else" ? guardAt.firstNonBlank : guardAt.column;
-    if (guardColumn === bodyAt.column) return false;
-    if (bodyAt.column <= guardAt.firstNonBlank) return false;
-    return !interveningUnindent(source, tabWidth, bodyAt.line, nextAt.line, Math.min(nextAt.column, bodyAt.column));
-  }
-  // `if (x);\n    foo();` and `while (x);\n{`: a stray semicolon after the guard.
-  if (emptyBody && bodyAt.line === guardAt.line) {
-    return (
-      nextAt.column > guardAt.firstNonBlank || (layout.nextIsBrace && nextAt.column === guardAt.firstNonBlank)
-    );
-  }
-  return false;
-}
-
-/**
- * GCC's `detect_intervening_unindent`: a line strictly between the two that starts left of
- * `column` (a `#endif` in column 0, an outdented macro call or comment). Blank lines do not
- * count. Unlike GCC 12, the line's last character is examined too (see the notes).
- */
-function interveningUnindent(
-  source: SourceText,
-  tabWidth: number,
-  bodyLine: number,
-  nextLine: number,
-  column: number,
-): boolean {
-  for (let line = bodyLine + 1; line < nextLine; line++) {
-    const text = source.lineText(line);
-    const i = firstNonBlankIndex(text, text.length);
-    if (i < text.length && visualColumn(text, i, tabWidth) < column) return true;
-  }
-  return false;
-}
-
-function locate(source: SourceText, offset: number, tabWidth: number): Place {
-  const line = source.lineOf(offset);
-  const text = source.lineText(line);
-  const index = offset - source.lineStart(line);
-  return {
-    line,
-    column: visualColumn(text, index, tabWidth),
-    firstNonBlank: visualColumn(text, firstNonBlankIndex(text, index), tabWidth),
-  };
-}
-
-/** Index of the first character before `limit` that is not C's `isspace`, or `limit`. */
-function firstNonBlankIndex(text: string, limit: number): number {
-  for (let i = 0; i < limit; i++) if (!isBlank(text.charCodeAt(i))) return i;
-  return Math.max(limit, 0);
-}
-
-/** C's `isspace`: space, \t, \n, \v, \f, \r. */
-function isBlank(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13);
-}
-
 function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
 }
@@ -519,15 +420,6 @@ function isPragma(text: string, hash: number): boolean {
   let i = hash + 1;
   while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
   return text.startsWith("pragma", i) && !isIdentPart(text.charCodeAt(i + 6));
-}
-
-function onlyBlanksBefore(text: string, offset: number): boolean {
-  for (let i = offset - 1; i >= 0; i--) {
-    const c = text.charCodeAt(i);
-    if (c === 10) return true;
-    if (!isBlank(c)) return false;
-  }
-  return true;
 }
 
 /**

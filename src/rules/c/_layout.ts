@@ -1,0 +1,118 @@
+/**
+ * GCC's layout decision for `c/misleading-indentation` (gcc/c-family/c-indentation.cc,
+ * `should_warn_for_misleading_indentation`): from where the guard, its body's first token and the
+ * next token stand, whether the next token looks guarded. Shared by the rule, which finds the
+ * three tokens on the tree, and its pre-filter, which finds them in the text.
+ */
+import { visualColumn, type SourceText } from "../../engine/source.js";
+
+export type Guard = "if" | "else" | "for" | "while";
+
+/** A token's place as GCC's `get_visual_column` computes it (1-based visual columns). */
+export interface Place {
+  line: number;
+  column: number;
+  /** Visual column of the first non-blank character of the line, up to and including the token. */
+  firstNonBlank: number;
+}
+
+/** The three tokens GCC compares: the guard keyword, the body's first token and the next token. */
+export interface Layout {
+  guard: Guard;
+  /** The body is an empty statement (`if (x);`). */
+  emptyBody: boolean;
+  /** The next token is `{` (matters only after an empty body). */
+  nextIsBrace: boolean;
+  guardAt: Place;
+  bodyAt: Place;
+  nextAt: Place;
+}
+
+/**
+ * GCC's decision (c-indentation.cc, `should_warn_for_misleading_indentation`), after the checks on
+ * token types, for a body that is not a compound statement.
+ */
+export function isMisleading(source: SourceText, tabWidth: number, layout: Layout): boolean {
+  const { guard, emptyBody, guardAt, bodyAt, nextAt } = layout;
+  if (nextAt.line === bodyAt.line) {
+    // `if (x)\n  a(); b();` always; `if (x) a(); b();` when the guard starts its line.
+    if (guardAt.line < bodyAt.line) return true;
+    return guardAt.line === bodyAt.line && guardAt.column === guardAt.firstNonBlank;
+  }
+  // Text before the next statement on its line (an empty macro such as `emit`, GCC's PR c/69122).
+  if (nextAt.firstNonBlank < nextAt.column) return false;
+  const aligned = !emptyBody && nextAt.column === bodyAt.column;
+  // `if (p)\n  /* blah */;\n  foo(1);`: an empty body hidden behind a comment.
+  const hiddenEmpty =
+    emptyBody &&
+    bodyAt.line > guardAt.line &&
+    bodyAt.firstNonBlank !== bodyAt.column &&
+    nextAt.column > guardAt.firstNonBlank;
+  if (aligned || hiddenEmpty) {
+    // Body in the guard's own column (code that is not indented at all): not misleading. For
+    // `else`, GCC takes the first column of its line, so `} else` lines behave like the `if`.
+    const guardColumn = guard === "else" ? guardAt.firstNonBlank : guardAt.column;
+    if (guardColumn === bodyAt.column) return false;
+    if (bodyAt.column <= guardAt.firstNonBlank) return false;
+    return !interveningUnindent(source, tabWidth, bodyAt.line, nextAt.line, Math.min(nextAt.column, bodyAt.column));
+  }
+  // `if (x);\n    foo();` and `while (x);\n{`: a stray semicolon after the guard.
+  if (emptyBody && bodyAt.line === guardAt.line) {
+    return (
+      nextAt.column > guardAt.firstNonBlank || (layout.nextIsBrace && nextAt.column === guardAt.firstNonBlank)
+    );
+  }
+  return false;
+}
+
+/**
+ * GCC's `detect_intervening_unindent`: a line strictly between the two that starts left of
+ * `column` (a `#endif` in column 0, an outdented macro call or comment). Blank lines do not
+ * count. Unlike GCC 12, the line's last character is examined too (see the notes).
+ */
+function interveningUnindent(
+  source: SourceText,
+  tabWidth: number,
+  bodyLine: number,
+  nextLine: number,
+  column: number,
+): boolean {
+  for (let line = bodyLine + 1; line < nextLine; line++) {
+    const text = source.lineText(line);
+    const i = firstNonBlankIndex(text, text.length);
+    if (i < text.length && visualColumn(text, i, tabWidth) < column) return true;
+  }
+  return false;
+}
+
+export function locate(source: SourceText, offset: number, tabWidth: number): Place {
+  const line = source.lineOf(offset);
+  const text = source.lineText(line);
+  const index = offset - source.lineStart(line);
+  return {
+    line,
+    column: visualColumn(text, index, tabWidth),
+    firstNonBlank: visualColumn(text, firstNonBlankIndex(text, index), tabWidth),
+  };
+}
+
+/** Index of the first character before `limit` that is not C's `isspace`, or `limit`. */
+export function firstNonBlankIndex(text: string, limit: number): number {
+  for (let i = 0; i < limit; i++) if (!isBlank(text.charCodeAt(i))) return i;
+  return Math.max(limit, 0);
+}
+
+/** C's `isspace`: space, \t, \n, \v, \f, \r. */
+export function isBlank(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** Whether only blanks stand before `offset` on its line. */
+export function onlyBlanksBefore(text: string, offset: number): boolean {
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return true;
+    if (!isBlank(c)) return false;
+  }
+  return true;
+}
