@@ -213,6 +213,7 @@ describe("the pre-filter (files it rules out are never parsed)", () => {
     ["if (x);\n    foo();", 8, true],
     ["if (a)\n  b();\n#ifdef X\n  c();\n#endif", 8, false],
     ["if (a)\n  b();\n#pragma once\n  c();", 8, false],
+    ["if (a)\n  b();\n  /* c */ #define X 1\n  c();", 8, true],
     ["if (a)\n  b();\n}", 8, false],
     ["if (a)\n  b();", 8, false],
     ["#define E\nif (a)\n  E b();\nc();", 8, true],

@@ -37,12 +37,12 @@ function options(cwd: string, extra: Partial<RunOptions> = {}): RunOptions {
   return { cwd, root: cwd, selection: {}, maxBytes: 5 * 1024 * 1024, jobs: 1, cache: { version: "1.0.0" }, ...extra };
 }
 
-/** Runs lintPaths and counts how many texts the Linter parsed. */
+/** Runs lintPaths and counts how many texts the Linter linted (every lint ends in `lintPrepared`). */
 async function counted(cwd: string, extra: Partial<RunOptions> = {}) {
-  const spy = vi.spyOn(Linter.prototype, "lint");
+  const spy = vi.spyOn(Linter.prototype, "lintPrepared");
   try {
     const out = await lintPaths(["."], options(cwd, extra));
-    return { out, parsed: spy.mock.calls.map((c) => c[0].path).sort() };
+    return { out, parsed: spy.mock.calls.map((c) => c[0].input.path).sort() };
   } finally {
     spy.mockRestore();
   }

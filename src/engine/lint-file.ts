@@ -4,7 +4,7 @@
  */
 import { fixFile, type FixRequest, type FixSummary } from "./autofix.js";
 import { confirmLanguage, refineLanguage } from "./detect.js";
-import type { Linter } from "./lint.js";
+import type { Linter, LintResult, PreparedLint } from "./lint.js";
 import type { ProjectFacts } from "./project.js";
 import { readSource } from "./read.js";
 import type { RuleSelection } from "./registry.js";
@@ -44,6 +44,14 @@ export interface FileOutcome {
   fix?: FixSummary;
 }
 
+/**
+ * A file read, its language confirmed and its rules chosen (`Linter.prepare`), or its outcome
+ * already when there is nothing to lint (unreadable, not of its language).
+ */
+export type PreparedFile =
+  | { outcome: FileOutcome }
+  | { outcome?: undefined; lint: PreparedLint; bom: boolean };
+
 /** `runMaxBytes`: the run's size limit, for a task whose configuration sets none. */
 export async function lintFileOnDisk(
   linter: Linter,
@@ -52,26 +60,44 @@ export async function lintFileOnDisk(
   project: ProjectFacts | undefined,
   fix?: FixRequest,
 ): Promise<FileOutcome> {
+  return finishFile(linter, task, await prepareFile(linter, task, runMaxBytes, project), fix);
+}
+
+/** The first half of `lintFileOnDisk`: read → confirm the language → choose the rules (nothing parsed). */
+export async function prepareFile(
+  linter: Linter,
+  task: FileTask,
+  runMaxBytes: number,
+  project: ProjectFacts | undefined,
+): Promise<PreparedFile> {
   const read = task.preread ?? (await readSource(task.absPath, task.path, { maxBytes: task.config?.maxBytes ?? runMaxBytes }));
   if (!read.ok) {
     return {
-      linted: false,
-      findings: [],
-      notices: [read.notice],
-      unreadableArgument: task.explicit && read.notice.kind === "unreadable",
+      outcome: { linted: false, findings: [], notices: [read.notice], unreadableArgument: task.explicit && read.notice.kind === "unreadable" },
     };
   }
   if (!task.trustLanguage && !confirmLanguage(task.language, read.text)) {
-    return { linted: false, findings: [], notices: [], unreadableArgument: false };
+    return { outcome: { linted: false, findings: [], notices: [], unreadableArgument: false } };
   }
   // A `.h` file named C may turn out to be C++ (config `languages` patterns are trusted as they are).
   const language = task.trustLanguage ? task.language : refineLanguage(task.path, task.language, read.text);
-  const res = await lintSafely(linter, task.path, read.text, language, project);
+  try {
+    return { lint: linter.prepare({ path: task.path, text: read.text, language, ...(project ? { project } : {}) }), bom: read.bom };
+  } catch (e) {
+    return { outcome: { linted: true, findings: [], notices: [internalError(task.path, e)], unreadableArgument: false } };
+  }
+}
+
+/** The second half: lint (and fix) what `prepareFile` prepared. */
+export async function finishFile(linter: Linter, task: FileTask, prepared: PreparedFile, fix?: FixRequest): Promise<FileOutcome> {
+  if (prepared.outcome) return prepared.outcome;
+  const { text, language, project } = prepared.lint.input;
+  const res = await safely(task.path, () => linter.lintPrepared(prepared.lint));
   // Fixing re-lints with this same Linter (the file's own rules and options) in this same thread.
-  const lint = (text: string) => lintSafely(linter, task.path, text, language, project);
-  const input = { path: task.path, absPath: task.absPath, text: read.text, bom: read.bom, first: res };
+  const lint = (t: string) => lintSafely(linter, task.path, t, language, project);
+  const input = { path: task.path, absPath: task.absPath, text, bom: prepared.bom, first: res };
   const fixed = fix ? await fixFile(input, lint, fix) : undefined;
-  const out = fixed ?? { ...res, text: read.text };
+  const out = fixed ?? { ...res, text };
   return {
     linted: true,
     findings: out.findings,
@@ -90,10 +116,19 @@ export async function lintSafely(
   language: LanguageId,
   project?: ProjectFacts,
 ): Promise<{ findings: Finding[]; notices: Notice[] }> {
+  return safely(file, () => linter.lint({ path: file, text, language, ...(project ? { project } : {}) }));
+}
+
+/** What `lint` returns; an engine failure becomes an internal-error notice for that file. */
+async function safely(file: string, lint: () => Promise<LintResult>): Promise<{ findings: Finding[]; notices: Notice[] }> {
   try {
-    return await linter.lint({ path: file, text, language, ...(project ? { project } : {}) });
+    return await lint();
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    return { findings: [], notices: [{ file, kind: "internal-error", message: `internal error: ${message}` }] };
+    return { findings: [], notices: [internalError(file, e)] };
   }
+}
+
+function internalError(file: string, e: unknown): Notice {
+  const message = e instanceof Error ? e.message : String(e);
+  return { file, kind: "internal-error", message: `internal error: ${message}` };
 }

@@ -43,6 +43,14 @@ export interface LintInput {
   project?: ProjectFacts;
 }
 
+/** A lint whose rules are chosen (`Linter.prepare`), not yet run. */
+export interface PreparedLint {
+  readonly input: LintInput;
+  readonly active: readonly EnabledRule[];
+  /** The text will be parsed with a tree-sitter grammar (C/C++), so the WebAssembly choice must be made first. */
+  readonly parses: boolean;
+}
+
 export interface LintResult {
   /** Sorted; findings an in-source directive covers are kept, with `suppressed` set: callers drop them. */
   findings: Finding[];
@@ -152,19 +160,28 @@ export class Linter {
   }
 
   /**
-   * Whether `lint` would parse this text as a whole with a tree-sitter grammar (C, C++): some rule
-   * runs on it. The text is not parsed here; the answer costs the rules' pre-filters.
+   * The first half of `lint`: which rules run on this text (their pre-filters asked once). Nothing
+   * is parsed; `parses` says whether `lintPrepared` will parse the text as a whole with a
+   * tree-sitter grammar (C, C++), so a run can lint the files that need no WebAssembly before it
+   * has chosen how to compile it.
    */
-  parsesWhole(language: LanguageId, text: string): boolean {
-    return !isHostLanguage(language) && LANGUAGES[language].grammar !== undefined && this.active(language, text).length > 0;
+  prepare(input: LintInput): PreparedLint {
+    const active = this.active(input.language, input.text);
+    const parses = !isHostLanguage(input.language) && LANGUAGES[input.language].grammar !== undefined && active.length > 0;
+    return { input, active, parses };
   }
 
-  async lint(input: LintInput): Promise<LintResult> {
+  lint(input: LintInput): Promise<LintResult> {
+    return this.lintPrepared(this.prepare(input));
+  }
+
+  /** The second half of `lint`, for what `prepare` returned. */
+  async lintPrepared(prepared: PreparedLint): Promise<LintResult> {
+    const { input, active } = prepared;
     const info = LANGUAGES[input.language];
     const source = new SourceText(input.text);
     const notices: Notice[] = [];
     const raws: Raw[] = [];
-    const active = this.active(input.language, input.text);
     if (active.length > 0) {
       if (isHostLanguage(input.language)) {
         await this.runHost(input, source, active, raws, notices);

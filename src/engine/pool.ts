@@ -2,6 +2,10 @@
  * A pool of lint worker threads fed from one queue. Files are handed out in small batches as
  * workers become free (a worker that drew large files simply takes fewer), and outcomes are
  * returned by task index, so the merged result does not depend on which worker finished first.
+ *
+ * Until the run has chosen how V8 compiles the WebAssembly (`planCompilation`), a worker lints
+ * each file it can without parsing and holds the ones that need a tree-sitter parse, with their
+ * text, reporting their size (`heldBytes`, which the choice is made on); the choice releases them.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -20,17 +24,39 @@ export interface WorkerInit {
 }
 
 export interface BatchRequest {
+  kind: "batch";
   batch: number;
   tasks: FileTask[];
   project: ProjectFacts | undefined;
   /** Which WebAssembly V8 may optimise, once the run has chosen (before any file is parsed). */
   wasm: WasmPlan | undefined;
+  /** The choice is not made yet: files that need a parse wait in the worker. */
+  hold: boolean;
 }
 
+/** The choice is made: lint the files held, then answer with their outcomes in the order they were held. */
+export interface ReleaseRequest {
+  kind: "release";
+  wasm: WasmPlan | undefined;
+}
+
+export type WorkerRequest = BatchRequest | ReleaseRequest;
+
 export interface BatchResponse {
+  kind: "batch";
   batch: number;
+  /** By task; null: held (its outcome comes with the release). */
+  outcomes: (FileOutcome | null)[];
+  /** Characters of the texts held from this batch. */
+  held: number;
+}
+
+export interface ReleaseResponse {
+  kind: "released";
   outcomes: FileOutcome[];
 }
+
+export type WorkerResponse = BatchResponse | ReleaseResponse;
 
 /** Old-generation heap of each worker, in MB (see the constructor). */
 export const WORKER_HEAP_MB = 128;
@@ -62,11 +88,22 @@ export class WorkerPool {
   private readonly outcomes = new Map<number, FileOutcome>();
   private nextBatch = 0;
   private plan: WasmPlan | undefined;
+  private planned = false;
+  /** Per worker, the indexes of the files it holds, in the order it held them. */
+  private readonly heldBy = new Map<Worker, number[]>();
   private submitted = 0;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
+  /** Characters of text held by the workers so far: what the files that need a parse weigh. */
+  heldBytes = 0;
 
-  constructor(script: URL, size: number, init: WorkerInit) {
+  /** `onHeld`: told `heldBytes` each time a batch held some. */
+  constructor(
+    script: URL,
+    size: number,
+    init: WorkerInit,
+    private readonly onHeld?: (heldBytes: number) => void,
+  ) {
     for (let i = 0; i < size; i++) {
       // A worker's live data is small (one file's text and findings at a time; trees live in
       // WebAssembly memory): capping its JS heap makes V8 collect garbage early instead of
@@ -76,7 +113,7 @@ export class WorkerPool {
         workerData: init,
         resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
       });
-      w.on("message", (res: BatchResponse) => this.done(w, res));
+      w.on("message", (res: WorkerResponse) => (res.kind === "batch" ? this.done(w, res) : this.released(w, res)));
       w.on("error", (e) => this.fail(e));
       w.on("exit", (code) => {
         if (code !== 0 && !this.failure) this.fail(new Error(`a lint worker exited with code ${code}`));
@@ -86,12 +123,29 @@ export class WorkerPool {
     }
   }
 
-  /** Which WebAssembly the workers' V8 may optimise; set before the first file is submitted. */
-  planCompilation(plan: WasmPlan): void {
+  /**
+   * Which WebAssembly the workers' V8 may optimise (undefined: nothing), chosen once: the held
+   * files are released, and later batches carry the plan.
+   */
+  planCompilation(plan: WasmPlan | undefined): void {
+    if (this.planned) return;
+    this.planned = true;
     this.plan = plan;
+    // Every worker, not only those known to hold files: a batch in flight may hold some, and the
+    // worker answers it before this.
+    const req: ReleaseRequest = { kind: "release", wasm: plan };
+    for (const w of this.workers) w.postMessage(req);
   }
 
-  /** Queues a file; `index` orders the outcomes. */
+  /** Whether the WebAssembly choice is made. */
+  get isPlanned(): boolean {
+    return this.planned;
+  }
+
+  /**
+   * Queues a file; `index` orders the outcomes. Before the choice is made, only C/C++ files: a
+   * worker holds those that need a parse, and would parse any other file's shell at once.
+   */
   submit(index: number, task: FileTask, project?: ProjectFacts): void {
     this.queue.push({ index, task, project });
     this.submitted++;
@@ -110,7 +164,7 @@ export class WorkerPool {
       }
       const batch = this.nextBatch++;
       this.inFlight.set(batch, { indexes: take.map((q) => q.index), worker });
-      const req: BatchRequest = { batch, tasks: take.map((q) => q.task), project: first.project, wasm: this.plan };
+      const req: BatchRequest = { kind: "batch", batch, tasks: take.map((q) => q.task), project: first.project, wasm: this.plan, hold: !this.planned };
       worker.postMessage(req);
     }
   }
@@ -121,9 +175,28 @@ export class WorkerPool {
     sent?.indexes.forEach((idx, i) => {
       const o = res.outcomes[i];
       if (o) this.outcomes.set(idx, o);
+      else if (o === null) this.heldOn(worker).push(idx);
     });
     this.idle.push(worker);
     this.dispatch();
+    if (res.held > 0) {
+      this.heldBytes += res.held;
+      this.onHeld?.(this.heldBytes);
+    }
+    this.wake?.();
+  }
+
+  private heldOn(worker: Worker): number[] {
+    let list = this.heldBy.get(worker);
+    if (!list) this.heldBy.set(worker, (list = []));
+    return list;
+  }
+
+  private released(worker: Worker, res: ReleaseResponse): void {
+    const held = this.heldBy.get(worker) ?? [];
+    this.heldBy.delete(worker);
+    if (held.length !== res.outcomes.length) return this.fail(new Error(`a lint worker released ${res.outcomes.length} files of ${held.length}`));
+    held.forEach((idx, i) => this.outcomes.set(idx, res.outcomes[i] as FileOutcome));
     this.wake?.();
   }
 
@@ -132,16 +205,26 @@ export class WorkerPool {
     this.wake?.();
   }
 
-  /** Waits for every submitted file; returns outcomes by index. */
+  /** Waits until every file submitted so far has been answered, linted or held: `heldBytes` is then final. */
+  async quiet(): Promise<void> {
+    await this.until(() => this.queue.length === 0 && this.inFlight.size === 0);
+  }
+
+  /** Waits for every submitted file (the choice must be made: held files wait for it); returns outcomes by index. */
   async drain(): Promise<Map<number, FileOutcome>> {
-    while (!this.failure && this.outcomes.size < this.submitted) {
+    if (!this.planned) throw new Error("the WebAssembly choice was not made before draining the pool");
+    await this.until(() => this.outcomes.size >= this.submitted);
+    return this.outcomes;
+  }
+
+  private async until(done: () => boolean): Promise<void> {
+    while (!this.failure && !done()) {
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });
     }
     this.wake = undefined;
     if (this.failure) throw this.failure;
-    return this.outcomes;
   }
 
   async close(): Promise<void> {

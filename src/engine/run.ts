@@ -2,17 +2,16 @@
  * A whole run over paths on disk: discovery → read → lint → one RunResult. This is the engine's
  * I/O boundary; `Linter.lint` below it works on strings only.
  */
-import path from "node:path";
 import type { FixRequest, FixSummary } from "./autofix.js";
 import { defaultCacheDir, LintCache } from "./cache.js";
 import { detectLanguage, languageFromName, refineLanguage, type LanguagePatterns } from "./detect.js";
 import { discover, displayPath } from "./discovery.js";
 import { compareFindings, Linter } from "./lint.js";
-import { lintFileOnDisk, lintSafely, type FileOutcome, type FileTask, type TaskConfig } from "./lint-file.js";
+import { finishFile, lintFileOnDisk, lintSafely, prepareFile, type FileOutcome, type FileTask, type PreparedFile, type TaskConfig } from "./lint-file.js";
 import { LinterTable } from "./linters.js";
 import { WorkerPool, workerScript } from "./pool.js";
-import { projectFacts } from "./project.js";
-import { readSource, readSourceSync } from "./read.js";
+import { projectFacts, type ProjectFacts } from "./project.js";
+import { readSource } from "./read.js";
 import { rulesKey, selectRules, type RuleSelection } from "./registry.js";
 import type { Finding, LanguageId, Notice, RunResult } from "./types.js";
 import type { WasmPlan } from "../languages/wasm-compile.js";
@@ -38,9 +37,10 @@ export interface RunOptions {
    */
   tiering?: {
     /**
-     * How many bytes of C/C++ to parse would settle the choice (0: the counts settle it). The run
-     * then reads its C/C++ files ahead and asks their rules' pre-filters, until it has found that
-     * many or run out of files (a worker pool's C/C++ files wait for it).
+     * How many bytes of C/C++ to parse would settle the choice (0: the counts settle it). Until
+     * the choice is made, the run lints the C/C++ files that need no parse (their rules'
+     * pre-filters rule them out) and holds those that do, with their text, until it has found
+     * that many or looked at every C/C++ file (a worker pool's workers hold them, see pool.ts).
      */
     parsedBytesWanted(run: RunCounts): number;
     /** Undefined: no plan, modules compile as the process's V8 flags say. */
@@ -57,9 +57,9 @@ export interface RunCounts {
 
 export interface RunSize extends RunCounts {
   /**
-   * C/C++ found to need parsing, counted up to what `parsedBytesWanted` asked for, in UTF-16 code
-   * units (bytes, for ASCII source). Each file is asked about under the language discovery gave
-   * it: a header later found to be C++ is asked as C, whose rules are the same.
+   * C/C++ found to need parsing when the choice is made, in UTF-16 code units (bytes, for ASCII
+   * source): at least what `parsedBytesWanted` asked for, or all of it. A worker pool may have
+   * found a batch or two more than asked for by the time it counts.
    */
   cParsedBytes: number;
 }
@@ -95,37 +95,12 @@ export const PARALLEL_THRESHOLD = 64;
 
 /**
  * Languages whose rules need no facts about the rest of the tree: a worker pool lints them while
- * discovery goes on, once the WebAssembly choice is made (see `tiering`).
+ * discovery goes on (those that need a parse once the WebAssembly choice is made, see `tiering`).
  */
 const STANDALONE: ReadonlySet<LanguageId> = new Set(["c", "cpp"]);
 
 function countsOf(tasks: readonly FileTask[], threads: number): RunCounts {
   return { files: tasks.length, cFiles: tasks.filter((t) => STANDALONE.has(t.language)).length, threads };
-}
-
-/**
- * Counts the bytes of C/C++ that linting will parse, for the WebAssembly choice: each file is read
- * ahead (and again when linted; the page cache keeps it) and its rules' pre-filters asked, until
- * `wanted` bytes are found. Unreadable files count nothing: the lint reports them.
- */
-class ParsedBytes {
-  found = 0;
-
-  constructor(
-    readonly wanted: number,
-    private readonly linters: LinterTable,
-    private readonly maxBytesOf: (task: FileTask) => number,
-  ) {}
-
-  get enough(): boolean {
-    return this.found >= this.wanted;
-  }
-
-  add(task: FileTask): void {
-    if (this.enough || !STANDALONE.has(task.language)) return;
-    const read = readSourceSync(task.absPath, task.path, { maxBytes: this.maxBytesOf(task) });
-    if (read.ok && this.linters.for(task).parsesWhole(task.language, read.text)) this.found += read.text.length;
-  }
 }
 
 /**
@@ -159,29 +134,18 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   // One Linter per file configuration, made when its first file comes (the in-process path).
   const linters = new LinterTable(options.selection);
   if (paths.length < PARALLEL_THRESHOLD) prefetchGrammars(paths, linters);
-  const measurer = (counts: RunCounts): ParsedBytes =>
-    new ParsedBytes(options.tiering?.parsedBytesWanted(counts) ?? 0, linters, maxBytesOf);
-  const choose = (counts: RunCounts, parsed: ParsedBytes): WasmPlan | undefined =>
-    options.tiering?.choose({ ...counts, cParsedBytes: parsed.found });
-  /** Makes the WebAssembly choice for these files, linted in `threads` threads. */
-  const chooseFor = (todo: readonly FileTask[], threads: number): WasmPlan | undefined => {
-    const counts = countsOf(todo, threads);
-    const parsed = measurer(counts);
-    for (const t of todo) {
-      if (parsed.enough) break;
-      parsed.add(t);
-    }
-    return choose(counts, parsed);
+  /** Which tasks the WebAssembly choice is made for: all of them, or those `--cache` did not answer. */
+  let counted: () => readonly FileTask[] = () => tasks;
+  /** C/C++ characters to find needing a parse before the choice may be made early (0: not asked yet, or nothing to find). */
+  let wanted = 0;
+  const wantedFor = (todo: readonly FileTask[]): number => options.tiering?.parsedBytesWanted(countsOf(todo, options.jobs)) ?? 0;
+  /** The pool's WebAssembly choice, made once, on what its workers found to need a parse so far. */
+  const decide = (): void => {
+    if (!pool || pool.isPlanned) return;
+    pool.planCompilation(options.tiering?.choose({ ...countsOf(counted(), options.jobs), cParsedBytes: pool.heldBytes }));
   };
-  // A streaming pool's C/C++ files, held back while the choice waits for enough of them to be
-  // found to need parsing (or for discovery to end): a worker compiles its grammars on its first.
-  let held: { indexes: number[]; parsed: ParsedBytes } | undefined;
-  const release = (): void => {
-    if (!held) return;
-    const plan = choose(countsOf(tasks, options.jobs), held.parsed);
-    if (plan) pool?.planCompilation(plan);
-    for (const i of held.indexes) pool?.submit(i, tasks[i] as FileTask);
-    held = undefined;
+  const onHeld = (heldBytes: number): void => {
+    if (wanted > 0 && heldBytes >= wanted) decide();
   };
   try {
     const config = options.config;
@@ -197,28 +161,27 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         }
         const index = tasks.push(task) - 1;
         if (!pool && script && !cache && tasks.length >= PARALLEL_THRESHOLD) {
-          pool = new WorkerPool(script, options.jobs, init);
-          // Streaming: what discovery found so far that needs no tree-wide facts starts now, or
-          // once the WebAssembly choice is made.
-          held = { indexes: [], parsed: measurer(countsOf(tasks, options.jobs)) };
+          // Streaming: what discovery found so far that needs no tree-wide facts starts now. Until
+          // the WebAssembly choice is made, the workers hold the files that need a parse.
+          pool = new WorkerPool(script, options.jobs, init, onHeld);
+          if (!options.tiering) decide();
+          wanted = wantedFor(tasks);
           tasks.forEach((t, i) => {
-            if (STANDALONE.has(t.language)) held?.indexes.push(i);
-            held?.parsed.add(t);
+            if (STANDALONE.has(t.language)) pool?.submit(i, t);
           });
-        } else if (held && STANDALONE.has(ev.language)) {
-          held.indexes.push(index);
-          // The run's first C/C++ file: only now can the choice say how much it wants found.
-          if (held.parsed.wanted === 0) held.parsed = measurer(countsOf(tasks, options.jobs));
-          held.parsed.add(task);
         } else if (pool && STANDALONE.has(ev.language)) {
+          // The run's first C/C++ file: only now can the choice say how much it wants found.
+          if (wanted === 0 && !pool.isPlanned) wanted = wantedFor(tasks);
           pool.submit(index, task);
         }
-        // Released early only once what was wanted is found; else when discovery ends.
-        if (held && held.parsed.wanted > 0 && held.parsed.enough) release();
       }
     }
     if (missing.length > 0) return { result: emptyResult(options), missing, unreadableArguments: [], fixes: [], cached: 0 };
-    release();
+    // Not found early: made on all the C/C++ files, once the workers have looked at every one.
+    if (pool && !pool.isPlanned) {
+      await pool.quiet();
+      decide();
+    }
     // Dockerfiles first: which scripts they start as entrypoints is a fact the shell rules use.
     // Each is read once: the text stays on its task for the lint (here or in a worker).
     for (const t of tasks) {
@@ -233,25 +196,25 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         if (hit) cachedOutcomes.set(i, hit);
       });
       if (script && tasks.length - cachedOutcomes.size >= PARALLEL_THRESHOLD) {
-        const plan = chooseFor(uncached(), options.jobs);
-        pool = new WorkerPool(script, options.jobs, init);
-        if (plan) pool.planCompilation(plan);
+        counted = uncached;
+        pool = new WorkerPool(script, options.jobs, init, onHeld);
+        if (!options.tiering) decide();
+        wanted = wantedFor(uncached());
+        tasks.forEach((t, i) => {
+          if (!cachedOutcomes.has(i) && STANDALONE.has(t.language)) pool?.submit(i, t);
+        });
+        await pool.quiet();
+        decide();
       }
     }
     let outcomes: Map<number, FileOutcome>;
     if (pool) {
       tasks.forEach((t, i) => {
-        if (!cachedOutcomes.has(i) && (cache || !STANDALONE.has(t.language))) pool?.submit(i, t, project);
+        if (!cachedOutcomes.has(i) && !STANDALONE.has(t.language)) pool?.submit(i, t, project);
       });
       outcomes = await pool.drain();
     } else {
-      outcomes = new Map();
-      const plan = chooseFor(uncached(), 1);
-      if (plan) linters.planCompilation(plan);
-      for (const [i, t] of tasks.entries()) {
-        if (cachedOutcomes.has(i)) continue;
-        outcomes.set(i, await lintFileOnDisk(linters.for(t), t, options.maxBytes, project, options.fix));
-      }
+      outcomes = await lintInProcess(tasks.flatMap((t, i) => (cachedOutcomes.has(i) ? [] : [[i, t] as const])), project);
     }
     if (cache) {
       tasks.forEach((t, i) => {
@@ -271,6 +234,41 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
 
   function maxBytesOf(t: FileTask): number {
     return t.config?.maxBytes ?? options.maxBytes;
+  }
+
+  /**
+   * Lints in this thread. The C/C++ files come first, until the WebAssembly choice is made: one
+   * that needs no parse is linted at once, one that does waits, with its text, until enough
+   * have been found (or every C/C++ file has been looked at). Each file is read once.
+   */
+  async function lintInProcess(todo: readonly (readonly [number, FileTask])[], project: ProjectFacts): Promise<Map<number, FileOutcome>> {
+    const outcomes = new Map<number, FileOutcome>();
+    const counts = countsOf(
+      todo.map(([, t]) => t),
+      1,
+    );
+    const wantedHere = options.tiering?.parsedBytesWanted(counts) ?? 0;
+    const waiting: { index: number; task: FileTask; prepared: PreparedFile }[] = [];
+    let found = 0;
+    for (const [index, task] of todo) {
+      if (wantedHere === 0 || found >= wantedHere) break;
+      if (!STANDALONE.has(task.language)) continue;
+      const linter = linters.for(task);
+      const prepared = await prepareFile(linter, task, options.maxBytes, project);
+      if (!prepared.outcome && prepared.lint.parses) {
+        waiting.push({ index, task, prepared });
+        found += prepared.lint.input.text.length;
+      } else {
+        outcomes.set(index, await finishFile(linter, task, prepared, options.fix));
+      }
+    }
+    const plan = options.tiering?.choose({ ...counts, cParsedBytes: found });
+    if (plan) linters.planCompilation(plan);
+    for (const w of waiting.splice(0)) outcomes.set(w.index, await finishFile(linters.for(w.task), w.task, w.prepared, options.fix));
+    for (const [index, task] of todo) {
+      if (!outcomes.has(index)) outcomes.set(index, await lintFileOnDisk(linters.for(task), task, options.maxBytes, project, options.fix));
+    }
+    return outcomes;
   }
 }
 

@@ -4,9 +4,9 @@
  * then lints the batches of files it is sent.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { lintFileOnDisk } from "./lint-file.js";
+import { finishFile, prepareFile, type FileOutcome, type FileTask, type PreparedFile } from "./lint-file.js";
 import { LinterTable } from "./linters.js";
-import type { BatchRequest, BatchResponse, WorkerInit } from "./pool.js";
+import type { BatchRequest, BatchResponse, ReleaseResponse, WorkerInit, WorkerRequest } from "./pool.js";
 import { selectRules } from "./registry.js";
 
 function start(port: NonNullable<typeof parentPort>, init: WorkerInit): void {
@@ -14,14 +14,39 @@ function start(port: NonNullable<typeof parentPort>, init: WorkerInit): void {
   if (!selected.ok) throw new Error(`unknown rules: ${selected.unknown.join(", ")}`);
   // One Linter per file configuration (tasks carry theirs), made on first use.
   const linters = new LinterTable(init.selection);
-  port.on("message", async (req: BatchRequest) => {
-    if (req.wasm) linters.planCompilation(req.wasm);
-    const outcomes = [];
+  /** Files held until the WebAssembly choice is made (pool.ts), in the order they were held. */
+  const held: { task: FileTask; prepared: PreparedFile }[] = [];
+
+  async function batch(req: BatchRequest): Promise<BatchResponse> {
+    const outcomes: (FileOutcome | null)[] = [];
+    let heldChars = 0;
     for (const task of req.tasks) {
-      outcomes.push(await lintFileOnDisk(linters.for(task), task, init.maxBytes, req.project, init.fix));
+      const linter = linters.for(task);
+      const prepared = await prepareFile(linter, task, init.maxBytes, req.project);
+      if (req.hold && !prepared.outcome && prepared.lint.parses) {
+        held.push({ task, prepared });
+        heldChars += prepared.lint.input.text.length;
+        outcomes.push(null);
+      } else {
+        outcomes.push(await finishFile(linter, task, prepared, init.fix));
+      }
     }
-    const res: BatchResponse = { batch: req.batch, outcomes };
-    port.postMessage(res);
+    return { kind: "batch", batch: req.batch, outcomes, held: heldChars };
+  }
+
+  async function release(): Promise<ReleaseResponse> {
+    const outcomes: FileOutcome[] = [];
+    for (const h of held.splice(0)) outcomes.push(await finishFile(linters.for(h.task), h.task, h.prepared, init.fix));
+    return { kind: "released", outcomes };
+  }
+
+  // One request at a time, in the order sent: a release must come after the batches before it.
+  let queue: Promise<void> = Promise.resolve();
+  port.on("message", (req: WorkerRequest) => {
+    queue = queue.then(async () => {
+      if (req.wasm) linters.planCompilation(req.wasm);
+      port.postMessage(req.kind === "batch" ? await batch(req) : await release());
+    });
   });
 }
 

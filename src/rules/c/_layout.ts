@@ -116,3 +116,16 @@ export function onlyBlanksBefore(text: string, offset: number): boolean {
   }
   return true;
 }
+
+/** Where a `//` comment or a directive line ends, following backslash-newline continuations. */
+export function endOfLineComment(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const nl = text.indexOf("\n", i);
+    if (nl === -1) return text.length;
+    let j = nl - 1;
+    if (j >= 0 && text.charCodeAt(j) === 13) j--;
+    if (j < from || text.charCodeAt(j) !== 92) return nl;
+    i = nl + 1;
+  }
+}

@@ -15,8 +15,8 @@
  * `if constexpr`), the answer is yes and the parser decides.
  */
 import { SourceText } from "../../engine/source.js";
-import { blankCode, hasUnbracedGuard, withoutComments } from "../../languages/c/text.js";
-import { isBlank, isMisleading, locate, onlyBlanksBefore, type Guard } from "./_layout.js";
+import { blankCode, hasUnbracedGuard } from "../../languages/c/text.js";
+import { endOfLineComment, isBlank, isMisleading, locate, onlyBlanksBefore, type Guard } from "./_layout.js";
 
 /** Whether `c/misleading-indentation`, run with this tab width, could report anything on `text`. */
 export function mayMislead(text: string, tabWidth: number): boolean {
@@ -112,7 +112,9 @@ function nextToken(scan: Scan, from: number): number {
     // In blanked code a `#` that starts its line starts a directive; any other is no C the scan reads.
     if (!onlyBlanksBefore(code, i)) return UNCLEAR;
     if (/^#[ \t]*pragma\b/.test(text.slice(i, i + 40))) return NONE;
-    i = skipBlank(code, i + 1);
+    // To the end of its line in the text: blankCode leaves a directive after a comment on its
+    // line as it is (its pattern starts at the line's start).
+    i = skipBlank(code, endOfLineComment(text, i));
   }
   return i >= code.length ? NONE : i;
 }
@@ -207,12 +209,15 @@ function endsDoStatement(code: string, at: number): boolean {
 
 /** Whether a statement at `at` starts with a macro this file defines as empty (the rule's tokens skip it). */
 function startsWithEmptyMacro(scan: Scan, at: number): boolean {
+  if (scan.emptyMacros.size === 0) return false;
   const word = nameAt(scan.code, at);
   return word !== undefined && scan.emptyMacros.has(word);
 }
 
 /** The identifier (or keyword) at `at`, if one starts there. */
 function nameAt(code: string, at: number): string | undefined {
+  const c = code.charCodeAt(at);
+  if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36)) return undefined;
   NAME.lastIndex = at;
   return NAME.exec(code)?.[0];
 }
@@ -231,13 +236,14 @@ function skipBlank(code: string, from: number): number {
 
 /**
  * The names this file `#define`s with nothing after them (object- or function-like; comments and
- * backslash-newlines count as nothing). The rule's tokens step over their uses.
+ * backslash-newlines count as nothing). The rule's tokens step over their uses. A superset: a
+ * `#define` inside a comment counts too, which can only make the answer yes more often.
  */
 export function emptyMacroNames(text: string): Set<string> {
   const names = new Set<string>();
-  const code = withoutComments(text);
-  for (const m of code.matchAll(EMPTY_DEFINE)) names.add(m[1] as string);
+  for (const m of text.matchAll(EMPTY_DEFINE)) names.add(m[1] as string);
   return names;
 }
 
-const EMPTY_DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_$][\w$]*)(?:\([^)\n]*\))?(?:[ \t\r]|\\\r?\n)*$/gm;
+/** `#define NAME` or `#define NAME(params)` and nothing but blanks, comments and backslash-newlines to the end of the line. */
+const EMPTY_DEFINE = /#[ \t]*define[ \t]+([A-Za-z_$][\w$]*)(?:\([^)\n]*\))?(?:[ \t\r]|\\\r?\n|\/\*[\s\S]*?\*\/|\/\/[^\n]*)*(?![^\n])/g;

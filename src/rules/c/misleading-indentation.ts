@@ -1,6 +1,6 @@
 import { defineRule, type Node, type RuleContext } from "../../engine/rule.js";
 import { braceFix, braceOnOwnLine, type BraceStyle } from "./_brace-fix.js";
-import { isBlank, isMisleading, locate, onlyBlanksBefore, type Guard, type Layout } from "./_layout.js";
+import { endOfLineComment, isBlank, isMisleading, locate, onlyBlanksBefore, type Guard, type Layout } from "./_layout.js";
 import { mayMislead } from "./_prefilter.js";
 
 /**
@@ -400,19 +400,6 @@ function tokenAt(text: string, offset: number, emptyMacros: ReadonlyMap<string, 
 function isLineBreakAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   return c === 10 || (c === 13 && text.charCodeAt(i + 1) === 10);
-}
-
-/** Where a `//` comment or a directive line ends, following backslash-newline continuations. */
-function endOfLineComment(text: string, from: number): number {
-  let i = from;
-  for (;;) {
-    const nl = text.indexOf("\n", i);
-    if (nl === -1) return text.length;
-    let j = nl - 1;
-    if (j >= 0 && text.charCodeAt(j) === 13) j--;
-    if (j < from || text.charCodeAt(j) !== 92) return nl;
-    i = nl + 1;
-  }
 }
 
 /** Whether the directive whose `#` is at `hash` is `#pragma`. */
