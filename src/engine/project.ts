@@ -21,16 +21,6 @@ export interface ProjectFacts {
 
 export const NO_PROJECT_FACTS: ProjectFacts = { entrypoints: new Set() };
 
-/**
- * Whether the facts say anything about the file at this display path. Rules ask the facts about
- * their own file only (`ctx.project` about `ctx.path`), so a file they do not concern lints the
- * same with them as without: a worker pool lints such files while discovery goes on, before the
- * facts are known, and lints again, with the facts, the few they turn out to concern.
- */
-export function concerns(facts: ProjectFacts, displayPath: string): boolean {
-  return facts.entrypoints.has(normalizeDisplayPath(displayPath));
-}
-
 /** A display path in the form `entrypoints` holds: forward slashes, `./` and `a/../` resolved. */
 export function normalizeDisplayPath(p: string): string {
   return path.posix.normalize(p.split(path.sep).join("/"));

@@ -90,11 +90,7 @@ export interface RuleContext<O extends OptionValues = OptionValues> {
   onEnd(fn: () => void): void;
   /** The parsed host file (Dockerfile, unit, job, Makefile, script) with its shell regions; undefined for C/C++. */
   readonly host: HostDocument | undefined;
-  /**
-   * Facts about the rest of the scanned tree (e.g. which scripts a Dockerfile runs as its
-   * entrypoint). Ask them about this file only (`path`): a run may lint a file before the facts
-   * are known and again only if they concern it (`concerns` in project.ts).
-   */
+  /** Facts about the rest of the scanned tree (e.g. which scripts a Dockerfile runs as its entrypoint). */
   readonly project: ProjectFacts;
   /**
    * Report a finding. For C/C++, `at` may be a tree node; for shell and hosts, offsets are host

@@ -10,7 +10,7 @@ import { compareFindings, Linter } from "./lint.js";
 import { finishFile, lintFileOnDisk, lintSafely, prepareFile, type FileOutcome, type FileTask, type PreparedFile, type TaskConfig } from "./lint-file.js";
 import { LinterTable } from "./linters.js";
 import { WorkerPool, workerScript } from "./pool.js";
-import { concerns, projectFacts, type ProjectFacts } from "./project.js";
+import { projectFacts, type ProjectFacts } from "./project.js";
 import { readSource } from "./read.js";
 import { rulesKey, selectRules, type RuleSelection } from "./registry.js";
 import type { Finding, LanguageId, Notice, RunResult } from "./types.js";
@@ -143,29 +143,9 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   const decide = (): void => {
     if (!pool || pool.isPlanned) return;
     pool.planCompilation(options.tiering?.choose({ ...countsOf(counted(), options.jobs), cParsedBytes: pool.heldBytes }));
-    for (const i of awaitingPlan.splice(0)) sendSpeculative(i);
   };
   const onHeld = (heldBytes: number): void => {
     if (wanted > 0 && heldBytes >= wanted) decide();
-  };
-  /**
-   * A streaming pool lints other files than C/C++ while discovery goes on too, before the project
-   * facts are known (they concern few files, linted again with them: `concerns`), except
-   * Dockerfiles (read here for the facts, and linted from that text) and under `--fix`, which
-   * writes files: each is then linted once, with the facts.
-   */
-  const speculate = (t: FileTask): boolean => !options.fix && t.language !== "dockerfile" && !STANDALONE.has(t.language);
-  /** Files linted without the project facts. */
-  const speculative = new Set<number>();
-  /** Files to lint without the facts once the WebAssembly choice is made (a worker that parsed shell first could no longer optimise web-tree-sitter's runtime). */
-  const awaitingPlan: number[] = [];
-  const sendSpeculative = (index: number): void => {
-    if (!pool?.isPlanned) {
-      awaitingPlan.push(index);
-      return;
-    }
-    pool.submit(index, tasks[index] as FileTask);
-    speculative.add(index);
   };
   try {
     const config = options.config;
@@ -188,14 +168,11 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
           wanted = wantedFor(tasks);
           tasks.forEach((t, i) => {
             if (STANDALONE.has(t.language)) pool?.submit(i, t);
-            else if (speculate(t)) sendSpeculative(i);
           });
         } else if (pool && STANDALONE.has(ev.language)) {
           // The run's first C/C++ file: only now can the choice say how much it wants found.
           if (wanted === 0 && !pool.isPlanned) wanted = wantedFor(tasks);
           pool.submit(index, task);
-        } else if (pool && speculate(task)) {
-          sendSpeculative(index);
         }
       }
     }
@@ -232,24 +209,10 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
     }
     let outcomes: Map<number, FileOutcome>;
     if (pool) {
-      // A file linted without the facts that they turn out to concern is linted again, with them,
-      // under an index of its own past the tasks', and that outcome replaces the first.
-      const again = new Map<number, number>();
       tasks.forEach((t, i) => {
-        if (cachedOutcomes.has(i) || STANDALONE.has(t.language)) return;
-        if (!speculative.has(i)) pool?.submit(i, t, project);
-        else if (concerns(project, t.path)) {
-          const rerun = tasks.length + again.size;
-          again.set(rerun, i);
-          pool?.submit(rerun, t, project);
-        }
+        if (!cachedOutcomes.has(i) && !STANDALONE.has(t.language)) pool?.submit(i, t, project);
       });
       outcomes = await pool.drain();
-      for (const [rerun, i] of again) {
-        const o = outcomes.get(rerun);
-        outcomes.delete(rerun);
-        if (o) outcomes.set(i, o);
-      }
     } else {
       outcomes = await lintInProcess(tasks.flatMap((t, i) => (cachedOutcomes.has(i) ? [] : [[i, t] as const])), project);
     }
