@@ -224,6 +224,13 @@ describe("the pre-filter (files it rules out are never parsed)", () => {
     ['s = R"(")";\nif (a)\n  b();\n  c();', 8, true],
     ["n = 1'000;\nif (a)\n  b();\n  c();", 8, true],
     ["/* if (a)\n  b();\n  c(); */ int x;", 8, false],
+    ["void f(int x) {\n  if (x)\n    [[likely]] {\n      a();\n    }\n    b();\n}", 8, true],
+    ["for (;;)\n    [[likely]] if (x) { a(); }\n    b();", 8, true],
+    ["  if (x)\r\n    a(); // see C:\\temp\\\r\n            (continued)\r\n    b();\r\n", 8, true],
+    ["    if (x)\n        a();\n        #define X 1 /* two\n        lines */\n    return 0;", 8, false],
+    ["    if (x)\n        a();\n        #define X 1 /* two\n        lines */\n        b();", 8, true],
+    ["#define E(a, \\\n b)\nif (x)\n    a();\n      E(1, 2)\n    b();", 8, true],
+    ["int x = 1'000; if (y == 'a')\n    a();\n    b();", 8, true],
   ])("the layout: %j at tab width %i → %s", async (text, tabWidth, want) => {
     expect(mayMislead(text, tabWidth)).toBe(want);
     // What it rules out, the rule never reports.
@@ -246,6 +253,7 @@ describe("the pre-filter (files it rules out are never parsed)", () => {
     ["n = 1'000; c = 'x';", "n = 1'000; c = ' ';"],
     ['s = "open\nx;', 's = "open\nx;'],
     ["a;\r\n// b\r\nc;", "a;\r\n    \r\nc;"],
+    ["a; // b\\\r\nc;\r\nd;", "a;      \r\n  \r\nd;"],
   ])("blankCode(%j)", (text, want) => {
     expect(blankCode(text)).toBe(want);
     expect(blankCode(text).length).toBe(text.length);

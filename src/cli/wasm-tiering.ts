@@ -11,9 +11,10 @@
  *
  * - runs of fewer than 64 files optimise nothing (start-up is what counts);
  * - a run found to parse at least 1.5 MB of C/C++ per thread optimises the runtime and the C and
- *   C++ grammars: the run reads its C/C++ files ahead and asks their rules' pre-filters until it
- *   has found that much, or run out of files, since the bytes parsed decide, not the bytes on
- *   disk (most headers never reach the parser);
+ *   C++ grammars: the bytes parsed decide, not the bytes on disk (most headers never reach the
+ *   parser), so until the choice is made the run lints the C/C++ files its rules' pre-filters
+ *   rule out and holds those that need a parse, until it has found that much or looked at them
+ *   all (src/engine/run.ts);
  * - the bash grammar is never optimised.
  *
  * Figures behind each line: docs/performance.md. The bundled `deploylint` bin sets
@@ -38,8 +39,8 @@ export const TIER_UP_PARSED_BYTES_PER_THREAD = 1_500_000;
 
 /**
  * Threads counted in what a run must be found to parse. Measured on 2 cores only; counting more
- * would make a pool on a many-core machine hold its C/C++ files back (and read them ahead on
- * the main thread) until discovery ends, for a threshold nobody measured.
+ * would make a pool on a many-core machine hold more C/C++ text, and for longer (until
+ * discovery ends, often), for a threshold nobody measured.
  */
 const MAX_THREADS_COUNTED = 2;
 

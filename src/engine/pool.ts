@@ -105,10 +105,11 @@ export class WorkerPool {
     private readonly onHeld?: (heldBytes: number) => void,
   ) {
     for (let i = 0; i < size; i++) {
-      // A worker's live data is small (one file's text and findings at a time; trees live in
-      // WebAssembly memory): capping its JS heap makes V8 collect garbage early instead of
-      // growing towards its default limit, which kept peak RSS over 300 MB on large trees. Its
-      // nursery too (WORKER_YOUNG_MB).
+      // A worker's live data is small (one file's text and findings at a time, and the texts it
+      // holds until the WebAssembly choice: what the run wants found, 3 MB, and a batch more at
+      // most, shared between the workers; trees live in WebAssembly memory): capping its JS
+      // heap makes V8 collect garbage early instead of growing towards its default limit, which
+      // kept peak RSS over 300 MB on large trees. Its nursery too (WORKER_YOUNG_MB).
       const w = new Worker(script, {
         workerData: init,
         resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },

@@ -136,7 +136,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   if (paths.length < PARALLEL_THRESHOLD) prefetchGrammars(paths, linters);
   /** Which tasks the WebAssembly choice is made for: all of them, or those `--cache` did not answer. */
   let counted: () => readonly FileTask[] = () => tasks;
-  /** C/C++ characters to find needing a parse before the choice may be made early (0: not asked yet, or nothing to find). */
+  /** C/C++ characters to find needing a parse before the choice may be made early (0: not asked yet). */
   let wanted = 0;
   const wantedFor = (todo: readonly FileTask[]): number => options.tiering?.parsedBytesWanted(countsOf(todo, options.jobs)) ?? 0;
   /** The pool's WebAssembly choice, made once, on what its workers found to need a parse so far. */
@@ -146,6 +146,18 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   };
   const onHeld = (heldBytes: number): void => {
     if (wanted > 0 && heldBytes >= wanted) decide();
+  };
+  /**
+   * Asks how much C/C++ the choice wants found, once the run has some; when it wants nothing (or
+   * there is no choice to make), the counts settle it and it is made now, holding nothing.
+   */
+  const ask = (): void => {
+    if (!pool || pool.isPlanned || wanted > 0) return;
+    const todo = counted();
+    if (!options.tiering) return decide();
+    if (!todo.some((t) => STANDALONE.has(t.language))) return;
+    wanted = wantedFor(todo);
+    if (wanted === 0) decide();
   };
   try {
     const config = options.config;
@@ -164,14 +176,13 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
           // Streaming: what discovery found so far that needs no tree-wide facts starts now. Until
           // the WebAssembly choice is made, the workers hold the files that need a parse.
           pool = new WorkerPool(script, options.jobs, init, onHeld);
-          if (!options.tiering) decide();
-          wanted = wantedFor(tasks);
+          ask();
           tasks.forEach((t, i) => {
             if (STANDALONE.has(t.language)) pool?.submit(i, t);
           });
         } else if (pool && STANDALONE.has(ev.language)) {
           // The run's first C/C++ file: only now can the choice say how much it wants found.
-          if (wanted === 0 && !pool.isPlanned) wanted = wantedFor(tasks);
+          ask();
           pool.submit(index, task);
         }
       }
@@ -198,8 +209,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
       if (script && tasks.length - cachedOutcomes.size >= PARALLEL_THRESHOLD) {
         counted = uncached;
         pool = new WorkerPool(script, options.jobs, init, onHeld);
-        if (!options.tiering) decide();
-        wanted = wantedFor(uncached());
+        ask();
         tasks.forEach((t, i) => {
           if (!cachedOutcomes.has(i) && STANDALONE.has(t.language)) pool?.submit(i, t);
         });

@@ -4,11 +4,23 @@
  */
 import { skipBlanks } from "../lines.js";
 
+/** A backslash and what it escapes: one character, or a line break (`\r\n` too). */
+const ESCAPE = String.raw`\\(?:\r\n|[\s\S])`;
+const STRING = String.raw`"(?:${ESCAPE}|[^"\\\n])*"`;
+const CHAR = String.raw`'(?:${ESCAPE}|[^'\\\n])*'`;
+/** A `'` that does not follow a number's digits (`1'000` is one number). */
+const CHAR_LITERAL = String.raw`(?<!\b[0-9][\w']*)${CHAR}`;
+/** `R"delim(…)delim"`, with an encoding prefix or none (its one capture group is the delimiter). */
+const RAW_STRING = String.raw`(?<![\w$])(?:u8|[LuU])?R"([^\s\\()"]{0,16})\([\s\S]*?\)\1"`;
+const BLOCK_COMMENT = String.raw`\/\*[\s\S]*?\*\/`;
+/** To the end of the line, backslash-newlines followed. */
+const LINE_COMMENT = String.raw`\/\/(?:[^\n\\]|${ESCAPE})*`;
+
 /**
  * Strings, character literals and comments, in one pass: strings are matched so that a `//`
  * inside one is not taken for a comment.
  */
-const STRINGS_AND_COMMENTS = /"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
+const STRINGS_AND_COMMENTS = new RegExp(`${RAW_STRING}|${STRING}|${CHAR_LITERAL}|${BLOCK_COMMENT}|${LINE_COMMENT}`, "g");
 
 /**
  * The text with each comment replaced by a space and each string or character literal emptied
@@ -19,7 +31,7 @@ export function withoutComments(text: string): string {
 }
 
 /** A preprocessor directive: from a `#` that starts a line to the end of the line, `\`-continuations included. */
-const DIRECTIVE = /^[ \t]*#(?:[^\n\\]|\\[\s\S])*/gm;
+const DIRECTIVE = new RegExp(String.raw`^[ \t]*#(?:[^\n\\]|${ESCAPE})*`, "gm");
 
 /**
  * The text with each preprocessor directive (and its continuation lines) replaced by a lone `#`:
@@ -95,14 +107,6 @@ function spaces(s: string): string {
   return s.includes("\n") || s.includes("\r") ? s.replace(/[^\r\n]/g, " ") : " ".repeat(s.length);
 }
 
-const STRING = String.raw`"(?:\\[\s\S]|[^"\\\n])*"`;
-const CHAR = String.raw`'(?:\\[\s\S]|[^'\\\n])*'`;
-const BLOCK_COMMENT = String.raw`\/\*[\s\S]*?\*\/`;
-const LINE_COMMENT = String.raw`\/\/(?:[^\n\\]|\\[\s\S])*`;
 /** A directive: from a `#` that starts a line, through continuations and the comments and literals on it. */
-const DIRECTIVE_LINE = String.raw`^[ \t]*#(?:[^\n\\/"']|\\[\s\S]|${BLOCK_COMMENT}|${LINE_COMMENT}|${STRING}|${CHAR}|["'/])*`;
-/** `R"delim(…)delim"`, with an encoding prefix or none. */
-const RAW_STRING = String.raw`(?<![\w$])(?:u8|[LuU])?R"([^\s\\()"]{0,16})\([\s\S]*?\)\1"`;
-/** A `'` that does not follow a number's digits (`1'000` is one number). */
-const CHAR_LITERAL = String.raw`(?<!\b[0-9][\w']*)${CHAR}`;
+const DIRECTIVE_LINE = String.raw`^[ \t]*#(?:[^\n\\/"']|${ESCAPE}|${BLOCK_COMMENT}|${LINE_COMMENT}|${STRING}|${CHAR}|["'/])*`;
 const BLANKED = new RegExp(`${DIRECTIVE_LINE}|${RAW_STRING}|${BLOCK_COMMENT}|${LINE_COMMENT}|${STRING}|${CHAR_LITERAL}`, "gm");

@@ -97,7 +97,7 @@ export function locate(source: SourceText, offset: number, tabWidth: number): Pl
 }
 
 /** Index of the first character before `limit` that is not C's `isspace`, or `limit`. */
-export function firstNonBlankIndex(text: string, limit: number): number {
+function firstNonBlankIndex(text: string, limit: number): number {
   for (let i = 0; i < limit; i++) if (!isBlank(text.charCodeAt(i))) return i;
   return Math.max(limit, 0);
 }
@@ -128,4 +128,42 @@ export function endOfLineComment(text: string, from: number): number {
     if (j < from || text.charCodeAt(j) !== 92) return nl;
     i = nl + 1;
   }
+}
+
+/**
+ * Where the directive whose `#` is at `hash` ends (at its line break). Backslash-newlines are
+ * followed, and so is a block comment that runs onto the next lines: comments are gone before
+ * directives are read (the C standard's translation phases). String and character literals are
+ * stepped over, so that a `/*` inside one starts no comment.
+ */
+export function endOfDirective(text: string, hash: number): number {
+  for (let i = hash + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (c === 10) return i;
+    if (c === 92) {
+      // An escaped character, or a line break (`\r\n` too) that the next line continues.
+      i += next === 13 && text.charCodeAt(i + 2) === 10 ? 2 : 1;
+    } else if (c === 47 && next === 42) {
+      const close = text.indexOf("*/", i + 2);
+      if (close === -1) return text.length;
+      i = close + 1;
+    } else if (c === 47 && next === 47) {
+      return endOfLineComment(text, i);
+    } else if (c === 34 || c === 39) {
+      i = closingQuote(text, i, c) ?? i;
+    }
+  }
+  return text.length;
+}
+
+/** The offset of the quote that closes the literal opened at `open`, on its line (backslash-newlines followed), if any. */
+function closingQuote(text: string, open: number, quote: number): number | undefined {
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i += text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10 ? 2 : 1;
+    else if (c === quote) return i;
+    else if (c === 10) return undefined;
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { defineRule, type Node, type RuleContext } from "../../engine/rule.js";
 import { braceFix, braceOnOwnLine, type BraceStyle } from "./_brace-fix.js";
-import { endOfLineComment, isBlank, isMisleading, locate, onlyBlanksBefore, type Guard, type Layout } from "./_layout.js";
+import { endOfDirective, endOfLineComment, isBlank, isMisleading, locate, onlyBlanksBefore, type Guard, type Layout } from "./_layout.js";
 import { mayMislead } from "./_prefilter.js";
 
 /**
@@ -377,7 +377,7 @@ function tokenAt(text: string, offset: number, emptyMacros: ReadonlyMap<string, 
     } else if (c === 35 && lineStart) {
       // GCC hands the pragmas it knows (`GCC diagnostic`, `pack`, `weak`…) to the parser as a token.
       if (isPragma(text, i)) return { offset: i, kind: "pragma" };
-      i = endOfLineComment(text, i);
+      i = endOfDirective(text, i);
     } else if (c === 92 && isLineBreakAt(text, i + 1)) {
       i = text.indexOf("\n", i) + 1; // a backslash-newline joins two lines: no token, no new line
     } else if (isIdentStart(c)) {
