@@ -151,19 +151,24 @@ export function endOfDirective(text: string, hash: number): number {
     } else if (c === 47 && next === 47) {
       return endOfLineComment(text, i);
     } else if (c === 34 || c === 39) {
-      i = closingQuote(text, i, c) ?? i;
+      // An unclosed quote (`#error don't`) is just a character.
+      const end = endOfLiteral(text, i, c);
+      if (text.charCodeAt(end) === c) i = end;
     }
   }
   return text.length;
 }
 
-/** The offset of the quote that closes the literal opened at `open`, on its line (backslash-newlines followed), if any. */
-function closingQuote(text: string, open: number, quote: number): number | undefined {
+/**
+ * Index of the quote that closes the string or character literal opened at `open`, or of the
+ * line break (or the end of the text) where it stops unclosed. A backslash escapes the next
+ * character, or a line break (`\r\n` too), which continues the literal.
+ */
+export function endOfLiteral(text: string, open: number, quote: number): number {
   for (let i = open + 1; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 92) i += text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10 ? 2 : 1;
-    else if (c === quote) return i;
-    else if (c === 10) return undefined;
+    else if (c === quote || c === 10) return i;
   }
-  return undefined;
+  return text.length;
 }

@@ -1,6 +1,6 @@
 import { defineRule, type Node, type RuleContext } from "../../engine/rule.js";
 import { braceFix, braceOnOwnLine, type BraceStyle } from "./_brace-fix.js";
-import { endOfDirective, endOfLineComment, isBlank, isMisleading, locate, onlyBlanksBefore, type Guard, type Layout } from "./_layout.js";
+import { endOfDirective, endOfLineComment, endOfLiteral, isBlank, isMisleading, locate, onlyBlanksBefore, type Guard, type Layout } from "./_layout.js";
 import { mayMislead } from "./_prefilter.js";
 
 /**
@@ -427,16 +427,6 @@ function skipEmptyMacroUse(text: string, from: number, kind: MacroKind): number 
     else if (c === 34 || c === 39) i = endOfLiteral(text, i, c);
   }
   return undefined;
-}
-
-/** Index of the closing quote of a string or character literal opened at `open`. */
-function endOfLiteral(text: string, open: number, quote: number): number {
-  for (let i = open + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 92) i++;
-    else if (c === quote || c === 10) return i;
-  }
-  return text.length;
 }
 
 function lineDirectiveOffset(state: FileState, text: string): number {
