@@ -14,6 +14,7 @@ import type { RunResult } from "../engine/types.js";
 import { renderRuleMarkdown, fixLabel } from "../docs/render.js";
 import { DEFAULT_DOCS_BASE_URL, defaultFormat, format, INFORMATION_URI, type FormatName } from "../formatters/index.js";
 import { formatStatisticsJson, formatStatisticsText } from "../formatters/statistics.js";
+import { boundHeapGrowth } from "./heap.js";
 import { allowWasmTierUp, baselineOnly, wasmTiering } from "./wasm-tiering.js";
 import { decideColor, parseCommandLine, USAGE, type LintRequest } from "./args.js";
 import { stdoutIsTerminal, writeStdout } from "./stdout.js";
@@ -101,6 +102,7 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
   const root = req.root ? path.resolve(cwd, req.root) : findRepoRoot(cwd);
   // What the bundled bin already set; the unbundled entry (dist/src/cli/bin.js) starts with V8's defaults.
   baselineOnly();
+  boundHeapGrowth();
   let result: RunResult;
   let unreadable = false;
   const fix = fixRequestOf(req.fix, root);
