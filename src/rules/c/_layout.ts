@@ -172,3 +172,19 @@ export function endOfLiteral(text: string, open: number, quote: number): number 
   }
   return text.length;
 }
+
+/** A character that may start a C identifier (`$` included, as GCC allows). */
+export function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+}
+
+export function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+/** Whether the directive whose `#` is at `hash` is `#pragma`. */
+export function isPragma(text: string, hash: number): boolean {
+  let i = hash + 1;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  return text.startsWith("pragma", i) && !isIdentPart(text.charCodeAt(i + 6));
+}

@@ -18,7 +18,7 @@
  */
 import { SourceText } from "../../engine/source.js";
 import { blankCode, hasUnbracedGuard } from "../../languages/c/text.js";
-import { endOfDirective, isBlank, isMisleading, locate, onlyBlanksBefore, type Guard } from "./_layout.js";
+import { endOfDirective, isBlank, isIdentStart, isMisleading, isPragma, locate, onlyBlanksBefore, type Guard } from "./_layout.js";
 
 /** Whether `c/misleading-indentation`, run with this tab width, could report anything on `text`. */
 export function mayMislead(text: string, tabWidth: number): boolean {
@@ -113,7 +113,7 @@ function nextToken(scan: Scan, from: number): number {
   while (code.charCodeAt(i) === HASH) {
     // In blanked code a `#` that starts its line starts a directive; any other is no C the scan reads.
     if (!onlyBlanksBefore(code, i)) return UNCLEAR;
-    if (/^#[ \t]*pragma\b/.test(text.slice(i, i + 40))) return NONE;
+    if (isPragma(text, i)) return NONE;
     // To the end of its line in the text: blankCode leaves a directive after a comment on its
     // line as it is (its pattern starts at the line's start).
     i = skipBlank(code, endOfDirective(text, i));
@@ -220,8 +220,7 @@ function startsWithEmptyMacro(scan: Scan, at: number): boolean {
 
 /** The identifier (or keyword) at `at`, if one starts there. */
 function nameAt(code: string, at: number): string | undefined {
-  const c = code.charCodeAt(at);
-  if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36)) return undefined;
+  if (!isIdentStart(code.charCodeAt(at))) return undefined;
   NAME.lastIndex = at;
   return NAME.exec(code)?.[0];
 }

@@ -1,6 +1,6 @@
 import { defineRule, type Node, type RuleContext } from "../../engine/rule.js";
 import { braceFix, braceOnOwnLine, type BraceStyle } from "./_brace-fix.js";
-import { endOfDirective, endOfLineComment, endOfLiteral, isBlank, isMisleading, locate, onlyBlanksBefore, type Guard, type Layout } from "./_layout.js";
+import { endOfDirective, endOfLineComment, endOfLiteral, isBlank, isIdentPart, isIdentStart, isPragma, isMisleading, locate, onlyBlanksBefore, type Guard, type Layout } from "./_layout.js";
 import { mayMislead } from "./_prefilter.js";
 
 /**
@@ -346,14 +346,6 @@ function checkGuard(
   });
 }
 
-function isIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
-}
-
-function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57);
-}
-
 /**
  * The first token at or after `offset` as GCC's lexer would hand it over: whitespace, comments,
  * preprocessor directive lines and uses of macros defined empty in this file are skipped.
@@ -400,13 +392,6 @@ function tokenAt(text: string, offset: number, emptyMacros: ReadonlyMap<string, 
 function isLineBreakAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   return c === 10 || (c === 13 && text.charCodeAt(i + 1) === 10);
-}
-
-/** Whether the directive whose `#` is at `hash` is `#pragma`. */
-function isPragma(text: string, hash: number): boolean {
-  let i = hash + 1;
-  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
-  return text.startsWith("pragma", i) && !isIdentPart(text.charCodeAt(i + 6));
 }
 
 /**
