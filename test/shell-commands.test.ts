@@ -1,5 +1,6 @@
 /** The shell command model: wrappers, words, and where each command sits (commands.ts). */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { Node } from "web-tree-sitter";
 import { scriptRegion } from "../src/languages/hosts.js";
 import { regionInfo, shellTextCommands, type ShellCommand } from "../src/languages/shell/commands.js";
 import { TreeSitter } from "../src/languages/treesitter.js";
@@ -112,5 +113,65 @@ describe("where a command sits", () => {
       ["docker", true, false],
       ["docker", false, true],
     ]);
+  });
+});
+
+describe("what the walk asks of web-tree-sitter", () => {
+  /** `n` commands in one `if` in a function: every command shares the same wide ancestors. */
+  const script = (n: number): string =>
+    [
+      "deploy() {",
+      '  if [ -n "$X" ]; then',
+      ...Array.from({ length: n }, (_, i) => `    docker run --name app${i} img:${i} || echo "failed $(date) ${i}"`),
+      "  elif true; then",
+      "    docker run --name last img",
+      "  fi",
+      "}",
+      "deploy",
+    ].join("\n");
+
+  // Tree-sitter finds a node's parent by descending from the root, scanning each ancestor's
+  // children, and a sibling through its parent: asked for every command, a 200 KB script of 3,000
+  // commands in one `if` took 35 s. Each ancestor is asked once per region now, whatever the number
+  // of commands under it.
+  it("asks for parents and siblings once per ancestor, not once per command", async () => {
+    const parent = vi.spyOn(Node.prototype, "parent", "get");
+    const nextSibling = vi.spyOn(Node.prototype, "nextSibling", "get");
+    try {
+      const asked = async (n: number) => {
+        parent.mockClear();
+        nextSibling.mockClear();
+        const cmds = await commands(script(n));
+        return { commands: cmds.length, parent: parent.mock.calls.length, nextSibling: nextSibling.mock.calls.length };
+      };
+      const few = await asked(10);
+      const many = await asked(500);
+      expect(many.commands - few.commands).toBe(3 * 490);
+      expect(many.parent).toBe(few.parent);
+      expect(many.parent).toBeLessThan(20);
+      expect(many.nextSibling).toBe(0);
+    } finally {
+      parent.mockRestore();
+      nextSibling.mockRestore();
+    }
+  });
+
+  it("reads each command's place off the shared ancestors as before", async () => {
+    const cmds = await commands(script(3));
+    expect(cmds.map((c) => `${c.name}:${c.tolerated ? "T" : "-"}${c.conditional ? "C" : "-"}${c.background ? "B" : "-"}${c.inFunction ? "F" : "-"}${c.inSubstitution ? "S" : "-"}`)).toEqual([
+      "docker:TC-F-",
+      "echo:-C-F-",
+      "date:-C-FS",
+      "docker:TC-F-",
+      "echo:-C-F-",
+      "date:-C-FS",
+      "docker:TC-F-",
+      "echo:-C-F-",
+      "date:-C-FS",
+      "true:TC-F-",
+      "docker:-C-F-",
+      "deploy:-----",
+    ]);
+    expect(cmds.filter((c) => c.tail).map((c) => c.name)).toEqual(["deploy"]);
   });
 });

@@ -242,6 +242,136 @@ function stringValue(node: Node): { value: string; static: boolean } {
 
 /* ---------------------------------------------------------------- walking a region's tree */
 
+/** A parent's children as the walk reads them: looked up once per region, then by index. */
+interface Kids {
+  nodes: readonly Node[];
+  types: readonly string[];
+  named: readonly boolean[];
+  /** Each child's index, by node id. */
+  index: ReadonlyMap<number, number>;
+  /** Index of the first `then` keyword (an `if`/`elif`'s condition ends there), -1 if none. */
+  thenAt: number;
+}
+
+/**
+ * A region's tree as the step walk reads it, each fact asked of web-tree-sitter once. Every
+ * property of a web-tree-sitter node is a call into WebAssembly, and `parent` and `nextSibling`
+ * cost more the deeper and wider the tree (tree-sitter finds a parent by descending from the root,
+ * scanning each ancestor's children), while the commands of a region share most of their
+ * ancestors: asked per command, a 200 KB script of 3,000 commands in one `if` took 35 s. So each
+ * command's ancestors are found by descending from the root through children kept per node id,
+ * and siblings are read off the parent's children. A pure cache: what it forgets is asked again.
+ * One per `regionSteps` call.
+ */
+class TreeFacts {
+  private readonly typeOf = new Map<number, string>();
+  private readonly kidsOf = new Map<number, Kids>();
+  private readonly fieldIds = new Map<number, Map<string, ReadonlySet<number>>>();
+
+  constructor(private readonly root: Node) {}
+
+  type(node: Node): string {
+    let t = this.typeOf.get(node.id);
+    if (t === undefined) {
+      t = node.type;
+      this.typeOf.set(node.id, t);
+    }
+    return t;
+  }
+
+  kids(node: Node): Kids {
+    let k = this.kidsOf.get(node.id);
+    if (!k) {
+      const nodes: Node[] = [];
+      const types: string[] = [];
+      const named: boolean[] = [];
+      const index = new Map<number, number>();
+      for (const c of node.children) {
+        if (!c) continue;
+        index.set(c.id, nodes.length);
+        nodes.push(c);
+        types.push(this.type(c));
+        named.push(c.isNamed);
+      }
+      k = { nodes, types, named, index, thenAt: types.indexOf("then") };
+      this.kidsOf.set(node.id, k);
+    }
+    return k;
+  }
+
+  /** Where `child` stands among its parent's children (-1 if web-tree-sitter lists it nowhere). */
+  position(parent: Node, child: Node): number {
+    return this.kids(parent).index.get(child.id) ?? -1;
+  }
+
+  /** The ids of the children of `node` under field `name`. */
+  field(node: Node, name: string): ReadonlySet<number> {
+    let fields = this.fieldIds.get(node.id);
+    if (!fields) {
+      fields = new Map();
+      this.fieldIds.set(node.id, fields);
+    }
+    let ids = fields.get(name);
+    if (!ids) {
+      ids = new Set(node.childrenForFieldName(name).flatMap((c) => (c ? [c.id] : [])));
+      fields.set(name, ids);
+    }
+    return ids;
+  }
+
+  /**
+   * `node` and its ancestors, innermost first: found from the root down, at each level the last
+   * child starting at or before `node` (a binary search: a node's start is a plain property,
+   * no call). Should that lead elsewhere (zero-width nodes share a start), tree-sitter is asked.
+   */
+  path(node: Node): Node[] {
+    const down: Node[] = [this.root];
+    for (let at = this.root; at.id !== node.id; ) {
+      const next = lastStartingBy(this.kids(at).nodes, node.startIndex);
+      if (!next) return ancestorsAsked(node);
+      down.push(next);
+      at = next;
+    }
+    return down.reverse();
+  }
+
+  /**
+   * Keeps what the walk learnt of `next` (a command and its ancestors) and forgets what it learnt
+   * of the nodes of `last` it has left: commands come in document order, so no later one is
+   * inside those. Memory then grows with the depth and width of one command's ancestors, not with
+   * the region.
+   */
+  moveOn(last: readonly Node[], next: readonly Node[]): void {
+    const kept = new Set(next.map((n) => n.id));
+    for (const n of last) if (!kept.has(n.id)) this.forget(n);
+  }
+
+  private forget(node: Node): void {
+    for (const c of this.kidsOf.get(node.id)?.nodes ?? []) this.typeOf.delete(c.id);
+    this.kidsOf.delete(node.id);
+    this.fieldIds.delete(node.id);
+  }
+}
+
+/** The last of `nodes` (in document order) that starts at or before `index`. */
+function lastStartingBy(nodes: readonly Node[], index: number): Node | undefined {
+  let lo = 0;
+  let hi = nodes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((nodes[mid] as Node).startIndex <= index) lo = mid + 1;
+    else hi = mid;
+  }
+  return nodes[lo - 1];
+}
+
+/** `node` and its ancestors, innermost first, as tree-sitter gives them one `parent` at a time. */
+function ancestorsAsked(node: Node): Node[] {
+  const out = [node];
+  for (let p = node.parent; p; p = p.parent) out.push(p);
+  return out;
+}
+
 const CONDITION_PARENTS = new Set(["if_statement", "elif_clause", "while_statement"]);
 
 /** Where a command sits, read off its ancestors (copied onto its `ShellCommand`). */
@@ -253,26 +383,28 @@ export interface Flags {
   inSubstitution: boolean;
 }
 
-/** Where a node sits, read off its ancestors. */
-function flagsOf(node: Node): Flags {
+/** Where a node sits, read off its ancestors (`path`: the node, then its ancestors, innermost first). */
+function flagsOf(tree: TreeFacts, path: readonly Node[]): Flags {
   const f: Flags = { tolerated: false, conditional: false, background: false, inFunction: false, inSubstitution: false };
-  let child: Node = node;
-  let parent = node.parent;
   let statement = true;
-  while (parent) {
-    const t = parent.type;
-    if (statement && child.nextSibling?.type === "&") f.background = true;
+  for (let i = 1; i < path.length; i++) {
+    const child = path[i - 1] as Node;
+    const parent = path[i] as Node;
+    const t = tree.type(parent);
+    const kids = tree.kids(parent);
+    const at = tree.position(parent, child);
+    if (statement && at !== -1 && kids.types[at + 1] === "&") f.background = true;
     if (t === "list") {
-      const isLeft = parent.firstNamedChild?.id === child.id;
-      const op = parent.childForFieldName("operator")?.type ?? opOf(parent);
+      const isLeft = at !== -1 && kids.named.indexOf(true) === at;
+      const op = opOf(tree, parent);
       if (isLeft) f.tolerated = true;
       else if (op === "&&" || op === "||") f.conditional = true;
     } else if (t === "pipeline") {
-      if (parent.lastNamedChild?.id !== child.id) f.tolerated = true;
+      if (kids.named.lastIndexOf(true) !== at) f.tolerated = true;
     } else if (t === "negated_command") {
       f.tolerated = true;
     } else if (CONDITION_PARENTS.has(t)) {
-      if (isConditionOf(parent, child)) f.tolerated = true;
+      if (isConditionOf(tree, parent, child)) f.tolerated = true;
       else f.conditional = true;
     } else if (t === "else_clause" || t === "case_item" || t === "for_statement" || t === "c_style_for_statement") {
       f.conditional = true;
@@ -282,8 +414,6 @@ function flagsOf(node: Node): Flags {
       f.inSubstitution = true;
     }
     statement = t === "redirected_statement" || t === "negated_command";
-    child = parent;
-    parent = parent.parent;
   }
   return f;
 }
@@ -295,10 +425,10 @@ const TAIL_TRANSPARENT: ReadonlySet<string> = new Set(["list", "pipeline", "nega
 const TAIL_BLOCKS: ReadonlySet<string> = new Set(["program", "compound_statement", "if_statement", "elif_clause", "else_clause", "case_item"]);
 
 /** Whether `child` of an `if`/`elif` is in its body (after `then`) rather than its condition. */
-function inThenBody(block: Node, child: Node): boolean {
-  if (block.type === "if_statement") return !block.childrenForFieldName("condition").some((c) => c?.id === child.id);
-  for (let s = child.previousSibling; s; s = s.previousSibling) if (s.type === "then") return true;
-  return false;
+function inThenBody(tree: TreeFacts, block: Node, child: Node): boolean {
+  if (tree.type(block) === "if_statement") return !tree.field(block, "condition").has(child.id);
+  const thenAt = tree.kids(block).thenAt;
+  return thenAt !== -1 && thenAt < tree.position(block, child);
 }
 
 /**
@@ -306,14 +436,20 @@ function inThenBody(block: Node, child: Node): boolean {
  * not count; an `if` body ends at its `elif`/`else`), or an `elif`/`else` branch of an `if`, or an
  * item of a `case`. Looks only as far as the next statement.
  */
-function endsBlock(parent: Node, child: Node): boolean {
-  if (parent.type === "case_statement") return child.type === "case_item";
-  if (!TAIL_BLOCKS.has(parent.type)) return false;
-  if (child.type === "elif_clause" || child.type === "else_clause") return parent.type === "if_statement";
-  if ((parent.type === "if_statement" || parent.type === "elif_clause") && !inThenBody(parent, child)) return false;
-  for (let s = child.nextSibling; s; s = s.nextSibling) {
-    if (s.type === "elif_clause" || s.type === "else_clause") return true;
-    if (s.isNamed && s.type !== "comment") return false;
+function endsBlock(tree: TreeFacts, parent: Node, child: Node): boolean {
+  const pt = tree.type(parent);
+  const ct = tree.type(child);
+  if (pt === "case_statement") return ct === "case_item";
+  if (!TAIL_BLOCKS.has(pt)) return false;
+  if (ct === "elif_clause" || ct === "else_clause") return pt === "if_statement";
+  if ((pt === "if_statement" || pt === "elif_clause") && !inThenBody(tree, parent, child)) return false;
+  const { types, named } = tree.kids(parent);
+  const at = tree.position(parent, child);
+  if (at === -1) return true;
+  for (let i = at + 1; i < types.length; i++) {
+    const t = types[i];
+    if (t === "elif_clause" || t === "else_clause") return true;
+    if (named[i] && t !== "comment") return false;
   }
   return true;
 }
@@ -327,41 +463,48 @@ function chainsAfterHeredoc(redirected: Node): boolean {
   );
 }
 
-/** The command's tail position (see `TailPosition`) in region offsets, read off its ancestors; undefined when not in one. */
-function tailOf(node: Node): TailPosition | undefined {
+/** The command's tail position (see `TailPosition`) in region offsets, read off its `path` (as for `flagsOf`); undefined when not in one. */
+function tailOf(tree: TreeFacts, path: readonly Node[]): TailPosition | undefined {
   let statement: Node | undefined;
   let alone = true;
-  let child: Node = node;
-  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
-    if (TAIL_TRANSPARENT.has(parent.type)) {
-      if (parent.type !== "redirected_statement" || parent.childForFieldName("body")?.id !== child.id || chainsAfterHeredoc(parent)) {
-        alone = false;
-      }
+  for (let i = 1; i < path.length; i++) {
+    const child = path[i - 1] as Node;
+    const parent = path[i] as Node;
+    const t = tree.type(parent);
+    if (TAIL_TRANSPARENT.has(t)) {
+      if (t !== "redirected_statement" || !isBodyOf(tree, parent, child) || chainsAfterHeredoc(parent)) alone = false;
       continue;
     }
-    if (!endsBlock(parent, child)) return undefined;
+    if (!endsBlock(tree, parent, child)) return undefined;
     statement ??= child;
-    if (parent.type === "program") return { start: statement.startIndex, end: statement.endIndex, alone };
+    if (t === "program") return { start: statement.startIndex, end: statement.endIndex, alone };
   }
   return undefined;
 }
 
-function opOf(list: Node): string | undefined {
-  for (const c of list.children) if (c && !c.isNamed && (c.type === "&&" || c.type === "||")) return c.type;
+/** Whether `child` is the `body` of `redirected` (the first child in that field, as `childForFieldName` finds it). */
+function isBodyOf(tree: TreeFacts, redirected: Node, child: Node): boolean {
+  const bodies = tree.field(redirected, "body");
+  return bodies.has(child.id) && bodies.values().next().value === child.id;
+}
+
+function opOf(tree: TreeFacts, list: Node): string | undefined {
+  const ids = tree.field(list, "operator");
+  const { nodes, types, named } = tree.kids(list);
+  for (let i = 0; i < nodes.length; i++) if (ids.has((nodes[i] as Node).id)) return types[i];
+  for (let i = 0; i < nodes.length; i++) if (!named[i] && (types[i] === "&&" || types[i] === "||")) return types[i];
   return undefined;
 }
 
 /** Whether `child` is (within) the condition of an if/elif/while rather than its body. */
-function isConditionOf(stmt: Node, child: Node): boolean {
-  for (const c of stmt.childrenForFieldName("condition")) if (c && c.id === child.id) return true;
+function isConditionOf(tree: TreeFacts, stmt: Node, child: Node): boolean {
+  if (tree.field(stmt, "condition").has(child.id)) return true;
   // tree-sitter-bash names no `condition` field on `elif_clause`: its condition is what stands
   // before the `then` keyword.
-  if (stmt.type !== "elif_clause") return false;
-  for (const c of stmt.children) {
-    if (!c || c.type === "then") return false;
-    if (c.id === child.id) return true;
-  }
-  return false;
+  if (tree.type(stmt) !== "elif_clause") return false;
+  const at = tree.position(stmt, child);
+  const thenAt = tree.kids(stmt).thenAt;
+  return at !== -1 && (thenAt === -1 || at < thenAt);
 }
 
 /** `set -e`, `set -o errexit`, `set -eu…` at top level: errexit from here on. */
@@ -425,33 +568,47 @@ export type RegionStep = CommandStep | AssignmentStep;
  * What a region's parse tree says about its commands and assignments, in document order (a
  * command before the commands in its substitutions). Depends on the region's text alone, so a
  * caller may keep the steps per text and skip parsing an unchanged region; `resolveSteps` applies
- * what depends on the rest of the file. The walk runs inside tree-sitter (`descendantsOfType`, in
- * document order): it yields just commands and assignments, with no query to compile (compiling
- * one against the bash grammar cost a small run ~17 ms).
+ * what depends on the rest of the file. The search runs inside tree-sitter (`descendantsOfType`,
+ * in document order): it yields just commands and assignments, with no query to compile
+ * (compiling one against the bash grammar cost a small run ~17 ms). Where each one sits is read
+ * off its ancestors (`TreeFacts`), in time linear in the region.
  */
 export function regionSteps(tree: Tree): RegionStep[] {
   const out: RegionStep[] = [];
-  for (const node of tree.rootNode.descendantsOfType(STEP_NODES)) {
-    if (node.type === "variable_assignment") {
+  const facts = new TreeFacts(tree.rootNode);
+  let last: readonly Node[] = [];
+  const found: (Node | null | undefined)[] = tree.rootNode.descendantsOfType(STEP_NODES);
+  for (let i = 0; i < found.length; i++) {
+    const node = found[i];
+    if (!node) continue;
+    // Released as soon as walked: web-tree-sitter keeps each node's children on it once asked.
+    found[i] = undefined;
+    const path = facts.path(node);
+    facts.moveOn(last, path);
+    last = path;
+    if (facts.type(node) === "variable_assignment") {
       // `A=1 cmd` sets A for cmd's environment only; it is no assignment for later commands.
-      if (node.parent?.type === "command") continue;
+      const parent = path[1];
+      if (parent && facts.type(parent) === "command") continue;
       const step = assignmentStep(node);
       if (step) out.push(step);
       continue;
     }
     const words: ShellWord[] = [];
-    for (const c of node.children) {
-      if (!c || !c.isNamed) continue;
-      if (c.type === "variable_assignment" || c.type === "file_redirect" || c.type === "herestring_redirect") continue;
-      const target = c.type === "command_name" ? (c.firstNamedChild ?? c) : c;
+    const kids = facts.kids(node);
+    for (let k = 0; k < kids.nodes.length; k++) {
+      const t = kids.types[k];
+      if (!kids.named[k] || t === "variable_assignment" || t === "file_redirect" || t === "herestring_redirect") continue;
+      const c = kids.nodes[k] as Node;
+      const target = t === "command_name" ? (c.firstNamedChild ?? c) : c;
       const v = wordValue(target);
       words.push({ value: v.value, static: v.static, start: target.startIndex, end: target.endIndex });
     }
-    const flags = flagsOf(node);
+    const flags = flagsOf(facts, path);
     const step: CommandStep = { kind: "command", words, start: node.startIndex, end: node.endIndex, flags };
     const set = setsErrexit(words);
     if (set !== undefined && !flags.inFunction && !flags.conditional) step.setsErrexit = set;
-    const tail = tailOf(node);
+    const tail = tailOf(facts, path);
     if (tail) step.tail = tail;
     out.push(step);
   }
