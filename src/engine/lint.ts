@@ -17,7 +17,7 @@ import {
   type VariableValues,
 } from "../languages/shell/commands.js";
 import { StepCache } from "../languages/shell/step-cache.js";
-import type { ShellRegion } from "../languages/regions.js";
+import { regionLocator, type ShellRegion } from "../languages/regions.js";
 import { TreeSitter, type Grammar, type Node, type Tree } from "../languages/treesitter.js";
 import type { QueryMatch } from "web-tree-sitter";
 import { matchLineEndings } from "./fix.js";
@@ -277,13 +277,22 @@ export class Linter {
     const notHere = (what: string) => () => {
       throw new Error(`${what} is for C/C++ rules; use onCommand or ctx.host for ${LANGUAGES[input.language].name}`);
     };
+    const regionAt = regionLocator(host.regions);
     active.forEach((enabled, i) => {
-      const ctx = this.context(input, source, enabled, raws, host, {
-        on: notHere("ctx.on"),
-        query: notHere("ctx.query"),
-        onCommand: (names, fn) => hooks.push({ rule: i, names: new Set(names), fn }),
-        onEnd: (fn) => ends.push({ rule: i, fn }),
-      });
+      const ctx = this.context(
+        input,
+        source,
+        enabled,
+        raws,
+        host,
+        {
+          on: notHere("ctx.on"),
+          query: notHere("ctx.query"),
+          onCommand: (names, fn) => hooks.push({ rule: i, names: new Set(names), fn }),
+          onEnd: (fn) => ends.push({ rule: i, fn }),
+        },
+        regionAt,
+      );
       failures.run(i, () => enabled.rule.check?.(ctx));
     });
     if (hooks.length > 0 && mayCallHooks(hooks, host.regions)) {
@@ -336,6 +345,7 @@ export class Linter {
     raws: Raw[],
     host: HostDocument | undefined,
     hooks: Pick<RuleContext, "on" | "query" | "onCommand" | "onEnd">,
+    regionAt?: (offset: number) => ShellRegion | undefined,
   ): RuleContext {
     const { rule, severity, options } = enabled;
     const range = (t: Target): Range => {
@@ -365,7 +375,7 @@ export class Linter {
           ...(d.fix ? { fix: hostFix(d.fix, source.text) } : {}),
         };
         // A directive above a RUN or an ExecStart= covers every finding inside that construct.
-        const region = host?.regions.find((g) => r.start.offset >= g.hostStart && r.start.offset < g.hostEnd);
+        const region = regionAt?.(r.start.offset);
         const lines = region ? [r.start.line, source.lineOf(region.hostStart)] : [r.start.line];
         raws.push({ finding, lines });
       },

@@ -71,6 +71,35 @@ export interface ArgvRegion extends RegionBase {
 export type ShellRegion = ShellTextRegion | ArgvRegion;
 
 /**
+ * Finds the first of `regions` (in their order) whose host range holds an offset, as
+ * `regions.find` would, without a scan per question: a host with thousands of `ExecStartPre=`
+ * lines asks once per finding. Regions sorted by start, with the furthest end reached so far: a
+ * question looks back from the last region starting at or before the offset only while an
+ * earlier one may still reach it (the enclosing regions, when regions nest).
+ */
+export function regionLocator(regions: readonly ShellRegion[]): (offset: number) => ShellRegion | undefined {
+  const order = regions.map((_, i) => i).sort((a, b) => (regions[a] as ShellRegion).hostStart - (regions[b] as ShellRegion).hostStart || a - b);
+  const starts = order.map((i) => (regions[i] as ShellRegion).hostStart);
+  const reach: number[] = [];
+  for (const i of order) reach.push(Math.max(reach[reach.length - 1] ?? -Infinity, (regions[i] as ShellRegion).hostEnd));
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((starts[mid] as number) <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    let best = -1;
+    for (let j = lo - 1; j >= 0 && (reach[j] as number) > offset; j--) {
+      const i = order[j] as number;
+      if ((regions[i] as ShellRegion).hostEnd > offset && (best === -1 || i < best)) best = i;
+    }
+    return best === -1 ? undefined : regions[best];
+  };
+}
+
+/**
  * Maps an offset in a region's text to the host text (binary search over the segments). An
  * offset in a gap (text the extraction inserted, such as a space that replaced a `\`-newline)
  * maps to the end of the segment before it.
