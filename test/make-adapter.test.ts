@@ -7,6 +7,7 @@ import {
   type MakeRule,
   parseMakefile,
   patternStem,
+  precedingScopes,
 } from "../src/languages/make/index.js";
 import { type ShellTextRegion, toHost } from "../src/languages/regions.js";
 import { TreeSitter } from "../src/languages/treesitter.js";
@@ -525,6 +526,16 @@ describe("graph helpers", () => {
     expect(patternStem("lib/%.a", "lib/x.a")).toBe("x");
     expect(patternStem("%.o", "main.c")).toBeUndefined();
     expect(patternStem("all", "all")).toBe("");
+  });
+
+  it("a chain of 20,000 targets: the last rule waits for every recipe, deepest first, without running out of stack", () => {
+    const n = 20_000;
+    const text = Array.from({ length: n }, (_, i) => `t${i}:${i > 0 ? ` t${i - 1}` : ""}\n\techo ${i}`).join("\n");
+    const doc = parseMakefile(text);
+    const scopes = precedingScopes(buildGraph(doc), doc.rules[n - 1] as MakeRule);
+    expect(scopes).toHaveLength(n - 1);
+    expect(scopes.slice(0, 2)).toEqual(["make:t0", "make:t1"]);
+    expect(scopes[n - 2]).toBe(`make:t${n - 2}`);
   });
 
   it("indexes explicit rules by expanded target", () => {

@@ -55,6 +55,15 @@ export interface MakeGraph {
   byTarget: Map<string, MakeRule[]>;
   /** Pattern rules (`%.o: %.c`) that have a recipe, in file order. */
   patternRules: MakeRule[];
+  /** `howToBuild` per name and `ruleScope` per rule, worked out once per graph: every rule's `precededBy` asks again. */
+  builds: Map<string, Build>;
+  scopes: Map<MakeRule, string>;
+}
+
+/** How make builds a name: the rules whose recipe it runs and the prerequisites it builds first. */
+interface Build {
+  recipes: MakeRule[];
+  prerequisites: string[];
 }
 
 export function buildGraph(doc: MakeDoc, expand: Expander = makeExpander(doc)): MakeGraph {
@@ -73,7 +82,7 @@ export function buildGraph(doc: MakeDoc, expand: Expander = makeExpander(doc)): 
       else byTarget.set(name, [rule]);
     }
   }
-  return { expand, byTarget, patternRules };
+  return { expand, byTarget, patternRules, builds: new Map(), scopes: new Map() };
 }
 
 /** The stem of `name` for a pattern with one `%` (`%.o` and `main.o` → `main`). */
@@ -96,8 +105,17 @@ function prerequisitesFor(graph: MakeGraph, rule: MakeRule, target: string): str
     .map((p) => (stem !== undefined && pattern?.includes("%") ? p.replace("%", stem) : p));
 }
 
-/** How make builds `name`: the rules whose recipe it runs and the prerequisites it builds first. */
-function howToBuild(graph: MakeGraph, name: string): { recipes: MakeRule[]; prerequisites: string[] } {
+/** How make builds `name` (kept per graph). */
+function howToBuild(graph: MakeGraph, name: string): Build {
+  let build = graph.builds.get(name);
+  if (!build) {
+    build = buildOf(graph, name);
+    graph.builds.set(name, build);
+  }
+  return build;
+}
+
+function buildOf(graph: MakeGraph, name: string): Build {
   const explicit = graph.byTarget.get(name) ?? [];
   const prerequisites = explicit.flatMap((r) => prerequisitesFor(graph, r, name));
   const recipes = explicit.filter(hasRecipe);
@@ -123,16 +141,42 @@ export function precedingScopes(graph: MakeGraph, rule: MakeRule): string[] {
     : howToBuild(graph, first).prerequisites;
   const seen = new Set<string>(rule.targets.map(graph.expand));
   const out: string[] = [];
-  const visit = (name: string): void => {
+  const listed = new Set<string>();
+  // Depth first without recursion (a chain of thousands of targets would overflow the stack): a
+  // name's recipes are listed once all its prerequisites have been.
+  const stack: { build: Build; next: number }[] = [];
+  const enter = (name: string): void => {
     if (seen.has(name) || name.includes("%")) return;
     seen.add(name);
-    const { recipes, prerequisites } = howToBuild(graph, name);
-    prerequisites.forEach(visit);
-    for (const r of recipes) {
-      const scope = ruleScope(r);
-      if (scope !== own && !out.includes(scope)) out.push(scope);
-    }
+    stack.push({ build: howToBuild(graph, name), next: 0 });
   };
-  start.forEach(visit);
+  for (const name of start) {
+    enter(name);
+    for (let top = stack[stack.length - 1]; top; top = stack[stack.length - 1]) {
+      const prerequisite = top.build.prerequisites[top.next++];
+      if (prerequisite !== undefined) {
+        enter(prerequisite);
+        continue;
+      }
+      stack.pop();
+      for (const r of top.build.recipes) {
+        const scope = scopeOf(graph, r);
+        if (scope !== own && !listed.has(scope)) {
+          listed.add(scope);
+          out.push(scope);
+        }
+      }
+    }
+  }
   return out;
+}
+
+/** `ruleScope`, one string per rule of the graph (a chain of n targets lists n²/2 scopes). */
+function scopeOf(graph: MakeGraph, rule: MakeRule): string {
+  let scope = graph.scopes.get(rule);
+  if (scope === undefined) {
+    scope = ruleScope(rule);
+    graph.scopes.set(rule, scope);
+  }
+  return scope;
 }
