@@ -307,6 +307,24 @@ describe("dockerfileShellRegions: shell form", () => {
     ]);
   });
 
+  test("precededBy across more stages than one bit-set word: a chain, a skip, a later duplicate name and a forward reference", () => {
+    // Stage i copies from stage i-1 (stage 40 from stage 3 only); stage 70 is named like stage 0
+    // and stage 71 refers to that name (the first stage of it) and to stage 72, which is later.
+    const lines = ["FROM alpine AS s0", "RUN true"];
+    for (let i = 1; i < 70; i++) lines.push(`FROM alpine AS s${i}`, `COPY --from=s${i === 40 ? 3 : i - 1} /a /b`, "RUN true");
+    lines.push("FROM alpine AS s0", "COPY --from=s69 /a /b", "RUN true");
+    lines.push("FROM alpine AS last", "COPY --from=s0 /a /b", "COPY --from=72 /a /b", "RUN true");
+    lines.push("FROM alpine", "RUN true", "");
+    const text = lines.join("\n");
+    const scopes = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `dockerfile:stage${from + i}`);
+    const byScope = new Map(regionsOf(text).map((r) => [r.scope, r.precededBy]));
+    expect(byScope.get("dockerfile:stage39")).toEqual(scopes(0, 39));
+    expect(byScope.get("dockerfile:stage41")).toEqual([...scopes(0, 4), "dockerfile:stage40"]);
+    expect(byScope.get("dockerfile:stage70")).toEqual([...scopes(0, 4), ...scopes(40, 70)]);
+    expect(byScope.get("dockerfile:stage71")).toEqual(["dockerfile:stage0"]);
+    expect(byScope.get("dockerfile:stage72")).toEqual([]);
+  });
+
   test("ONBUILD RUN: label, host range of the ONBUILD line, exec form too; ONBUILD COPY has no region", () => {
     const text = 'FROM a\nONBUILD RUN make \\\n  install\nONBUILD COPY . /src\nONBUILD RUN ["docker", "build", "."]\n';
     const doc = parseDockerfile(text);

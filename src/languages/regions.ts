@@ -39,8 +39,8 @@ interface RegionBase {
    * sequence, in the order the adapter yields them.
    */
   scope: string;
-  /** Scopes that run to completion before this region's scope starts (a Makefile target's prerequisites). */
-  precededBy: string[];
+  /** Scopes that run to completion before this region's scope starts (a Makefile target's prerequisites); shared between regions, never changed. */
+  precededBy: readonly string[];
   /** What the host promises about how the text runs. */
   assumptions: {
     /** The shell runs with `-e` (upstart blocks run with `sh -e`; a `set -e` script). */

@@ -53,7 +53,7 @@ function textRegion(ctx: RegionContext, origin: ShellTextRegion["origin"], body:
     kind: "shell",
     origin,
     scope: ctx.scope,
-    precededBy: [...ctx.precededBy],
+    precededBy: ctx.precededBy,
     assumptions: errexit ? { errexit: true } : {},
     label: ctx.label,
     hostStart: ctx.host.start,
@@ -75,7 +75,7 @@ function execRegions(ctx: RegionContext, run: DInstruction): ShellRegion[] {
     kind: "argv",
     origin: "dockerfile-run",
     scope: ctx.scope,
-    precededBy: [...ctx.precededBy],
+    precededBy: ctx.precededBy,
     assumptions: {},
     label: ctx.label,
     hostStart: ctx.host.start,
@@ -186,12 +186,13 @@ function shellArgv(ins: DInstruction): string[] | undefined {
 export function shellsInEffect(doc: DockerfileDoc): { at: (readonly string[])[]; final: Map<number, readonly string[]> } {
   const at: (readonly string[])[] = [];
   const final = new Map<number, readonly string[]>();
+  const firstNamed = firstStageNamed(doc);
   let current = DEFAULT_SHELL;
   for (const ins of doc.instructions) {
     if (ins.keyword === "FROM") {
-      const stage = doc.stages[ins.stage];
-      const base = doc.stages.find((s) => s.index < ins.stage && s.name !== undefined && s.name.toLowerCase() === stage?.image.toLowerCase());
-      current = (base && final.get(base.index)) ?? DEFAULT_SHELL;
+      const image = doc.stages[ins.stage]?.image;
+      const base = image === undefined ? undefined : firstNamed.get(image.toLowerCase());
+      current = (base !== undefined && base < ins.stage && final.get(base)) || DEFAULT_SHELL;
     }
     at.push(current);
     current = shellArgv(ins) ?? current;
@@ -200,11 +201,23 @@ export function shellsInEffect(doc: DockerfileDoc): { at: (readonly string[])[];
   return { at, final };
 }
 
-/** The stage an `--from=` / `from=` / FROM reference names, among the stages before `before`. */
-function referencedStage(doc: DockerfileDoc, ref: string, before: number): number | undefined {
-  if (/^\d+$/.test(ref)) return Number(ref) < before ? Number(ref) : undefined;
-  const lower = ref.toLowerCase();
-  return doc.stages.find((s) => s.index < before && s.name?.toLowerCase() === lower)?.index;
+/** The index of the first stage of each name (lower case): the one a reference to that name means, from any later stage. */
+export function firstStageNamed(doc: DockerfileDoc): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const stage of doc.stages) {
+    const name = stage.name?.toLowerCase();
+    if (name !== undefined && !first.has(name)) first.set(name, stage.index);
+  }
+  return first;
+}
+
+/**
+ * The stage an `--from=` / `from=` / FROM reference names, among the stages before `before`:
+ * a number, or the first stage of that name (`firstNamed`, lower case).
+ */
+function referencedStage(firstNamed: ReadonlyMap<string, number>, ref: string, before: number): number | undefined {
+  const index = /^\d+$/.test(ref) ? Number(ref) : firstNamed.get(ref.toLowerCase());
+  return index !== undefined && index < before ? index : undefined;
 }
 
 /** The stage references of one instruction: COPY/ADD `--from=`, RUN `--mount=…,from=…`. */
@@ -218,21 +231,34 @@ function instructionRefs(ins: DInstruction): string[] {
   });
 }
 
-/** For each stage, the earlier stages that complete before it starts (transitively), as scopes. */
+/**
+ * For each stage, the earlier stages that complete before it starts (transitively), as scopes in
+ * stage order. Each stage's set is a bit set (the union of its references' own), and each scope
+ * one string: a chain of n stages lists n²/2 of them.
+ */
 export function stagePrerequisites(doc: DockerfileDoc): Map<number, string[]> {
-  const all = new Map<number, Set<number>>();
+  const firstNamed = firstStageNamed(doc);
+  const refs = new Map<number, string[]>(doc.stages.map((stage) => [stage.index, [stage.image]]));
+  for (const ins of doc.instructions) refs.get(ins.stage)?.push(...instructionRefs(ins));
+  const scopes = doc.stages.map((stage) => `dockerfile:stage${stage.index}`);
+  const words = Math.ceil(doc.stages.length / 32);
+  const sets: Uint32Array[] = [];
+  const out = new Map<number, string[]>();
   for (const stage of doc.stages) {
-    const refs = [stage.image, ...doc.instructions.filter((i) => i.stage === stage.index).flatMap(instructionRefs)];
-    const deps = new Set<number>();
-    for (const ref of refs) {
-      const dep = referencedStage(doc, ref, stage.index);
+    const deps = new Uint32Array(words);
+    for (const ref of refs.get(stage.index) ?? []) {
+      const dep = referencedStage(firstNamed, ref, stage.index);
       if (dep === undefined) continue;
-      deps.add(dep);
-      for (const d of all.get(dep) ?? []) deps.add(d);
+      deps[dep >>> 5] = (deps[dep >>> 5] as number) | (1 << (dep & 31));
+      const own = sets[dep] as Uint32Array;
+      for (let w = 0; w < words; w++) deps[w] = (deps[w] as number) | (own[w] as number);
     }
-    all.set(stage.index, deps);
+    sets.push(deps);
+    const list: string[] = [];
+    for (let d = 0; d < stage.index; d++) if (((deps[d >>> 5] as number) >>> (d & 31)) & 1) list.push(scopes[d] as string);
+    out.set(stage.index, list);
   }
-  return new Map([...all].map(([stage, deps]) => [stage, [...deps].sort((a, b) => a - b).map((d) => `dockerfile:stage${d}`)]));
+  return out;
 }
 
 /** The build-time shell regions of a parsed Dockerfile, in file order; `text` is the host text it was parsed from. */

@@ -3,7 +3,7 @@
  * (ENTRYPOINT/CMD of the final stage) and what COPY/ADD bring in.
  */
 import type { DInstruction, DockerfileDoc, DStage } from "./parse.js";
-import { shellsInEffect } from "./shell-regions.js";
+import { firstStageNamed, shellsInEffect } from "./shell-regions.js";
 import { baseName, parseShellInvocation } from "./shell-invocation.js";
 import { unquoteWord, whitespaceWords } from "./words.js";
 
@@ -13,13 +13,14 @@ const USER_WRAPPERS: ReadonlySet<string> = new Set(["gosu", "su-exec"]);
 
 /** The stage chain of `stage`: itself, then the earlier stage it is FROM, and so on. */
 function stageChain(doc: DockerfileDoc, stage: DStage | undefined): DStage[] {
+  const firstNamed = firstStageNamed(doc);
   const chain: DStage[] = [];
   let current = stage;
-  while (current && !chain.includes(current)) {
+  while (current) {
     chain.push(current);
-    const image = current.image.toLowerCase();
-    const idx = current.index;
-    current = doc.stages.find((s) => s.index < idx && s.name?.toLowerCase() === image);
+    const base = firstNamed.get(current.image.toLowerCase());
+    // Only an earlier stage: each step goes back, so the chain ends.
+    current = base !== undefined && base < current.index ? doc.stages[base] : undefined;
   }
   return chain;
 }
