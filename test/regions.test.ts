@@ -1,6 +1,7 @@
 /** Finding the region that holds a host offset (regions.ts `regionLocator`). */
 import { describe, expect, it } from "vitest";
 import { regionLocator, type ShellRegion } from "../src/languages/regions.js";
+import { seeded } from "./support/random.js";
 
 function region(hostStart: number, hostEnd: number, label: string): ShellRegion {
   return {
@@ -16,18 +17,10 @@ function region(hostStart: number, hostEnd: number, label: string): ShellRegion 
   };
 }
 
-/** A small seeded generator: the same regions on every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe("regionLocator", () => {
   it("answers as regions.find does: disjoint, nested, overlapping, empty and out-of-order regions", () => {
-    const next = random(20141222);
+    const next = seeded(20141222);
     for (let round = 0; round < 200; round++) {
       const regions: ShellRegion[] = [];
       const count = Math.floor(next() * 12);

@@ -88,17 +88,32 @@ export interface DirectiveUse {
 }
 
 /**
- * For each finding, the directive (and rule entry) that suppresses it, or undefined.
- * Also returns which (directive, rule) pairs were used.
+ * For each finding, the directive (and rule entry) that suppresses it, or undefined: the first,
+ * in the file's order, that covers one of its lines (a `file` directive covers all) and names its
+ * rule or none. Also returns which (directive, rule) pairs were used. A finding looks only at the
+ * directives of its own lines and the file-wide ones, so thousands of directives cost no more per
+ * finding than a few.
  */
 export function matchSuppressions(
   findings: readonly Suppressible[],
   directives: readonly Directive[],
 ): { by: (DirectiveUse | undefined)[]; used: Set<string> } {
   const used = new Set<string>();
+  const fileWide: number[] = [];
+  const byLine = new Map<number, number[]>();
+  directives.forEach((d, i) => {
+    if (d.kind === "file") {
+      fileWide.push(i);
+      return;
+    }
+    const list = byLine.get(d.line + 1);
+    if (list) list.push(i);
+    else byLine.set(d.line + 1, [i]);
+  });
   const by = findings.map((f) => {
-    for (const d of directives) {
-      if (d.kind === "next-line" && !f.lines.includes(d.line + 1)) continue;
+    const candidates = [...fileWide, ...f.lines.flatMap((l) => byLine.get(l) ?? [])];
+    for (const i of [...new Set(candidates)].sort((a, b) => a - b)) {
+      const d = directives[i] as Directive;
       const idx = d.rules.length === 0 ? -1 : d.rules.findIndex((r) => r.id === f.ruleId);
       if (idx === -1 && d.rules.length > 0) continue;
       used.add(useKey(d, idx));
