@@ -142,7 +142,7 @@ describe("what the built bin lets V8 optimise", () => {
     return { functions: r.stdout.match(/Compiled function /g)?.length ?? 0, optimised };
   }
 
-  it.skipIf(!existsSync(BIN))("a run parsing 1.5 MB of C: web-tree-sitter's runtime and the C grammar; as many with heavy shell beside, so never the bash grammar", () => {
+  it.skipIf(!existsSync(BIN))("a run parsing enough C (TIER_UP_PARSED_BYTES_PER_THREAD): web-tree-sitter's runtime and the C grammar; as many with heavy shell beside, so never the bash grammar", () => {
     const cOnly = tree(70, 0);
     expect(cOnly.cBytes).toBeGreaterThan(ENOUGH);
     const alone = compiled(cOnly.dir, 1).optimised;
