@@ -98,10 +98,17 @@ export function collectRunsAndRemovals(ctx: Pick<RuleContext, "onCommand">): { b
   return { byScope, runs };
 }
 
+const NONE: readonly Removal[] = [];
+
 /** The removals that run before `cmd`: those of its preceding scopes (in their order), then its own scope's earlier ones. */
 export function removalsBefore(byScope: RemovalsByScope, cmd: ShellCommand): Removal[] {
-  const own = (byScope.get(cmd.region.scope) ?? []).filter((r) => r.cmd.seq < cmd.seq);
-  return [...cmd.region.precededBy.flatMap((s) => byScope.get(s) ?? []), ...own];
+  const out: Removal[] = [];
+  // No array per scope: a Makefile target after a chain of n lists n scopes, most without removals.
+  if (byScope.size > 0) {
+    for (const s of cmd.region.precededBy) for (const r of byScope.get(s) ?? NONE) out.push(r);
+    for (const r of byScope.get(cmd.region.scope) ?? NONE) if (r.cmd.seq < cmd.seq) out.push(r);
+  }
+  return out;
 }
 
 /**
