@@ -338,8 +338,9 @@ class TreeFacts {
   /**
    * Keeps what the walk learnt of `next` (a command and its ancestors) and forgets what it learnt
    * of the nodes of `last` it has left: commands come in document order, so no later one is
-   * inside those. Memory then grows with the depth and width of one command's ancestors, not with
-   * the region.
+   * inside those, and the maps hold one command's ancestors. (web-tree-sitter itself keeps each
+   * node's children on the node object once asked, so the nodes visited stay reachable from the
+   * root until the walk ends: a script of 12,000 commands under one `if`, 0.8 MB, peaked at 196 MB.)
    */
   moveOn(last: readonly Node[], next: readonly Node[]): void {
     const kept = new Set(next.map((n) => n.id));
