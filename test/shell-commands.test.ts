@@ -92,6 +92,24 @@ describe("where a command sits", () => {
     });
   });
 
+  it("& puts the whole statement before it in the background: lists, pipelines, groups, redirections", async () => {
+    const cmds = await commands(["a && b &", "c | d &", "{ e; f; } &", "g || h > log &", "i & j", "k && l"].join("\n"));
+    expect(Object.fromEntries(cmds.map((c) => [c.name, c.background]))).toEqual({
+      a: true,
+      b: true,
+      c: true,
+      d: true,
+      e: true,
+      f: true,
+      g: true,
+      h: true,
+      i: true,
+      j: false,
+      k: false,
+      l: false,
+    });
+  });
+
   it("tracks set -e, set +e and set -o errexit in order", async () => {
     const cmds = await commands("a\nset -eu\nb\nset +e\nc\nset -o errexit\nd\n");
     expect(cmds.filter((c) => c.name !== "set").map((c) => [c.name, c.errexit])).toEqual([

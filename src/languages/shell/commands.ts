@@ -50,7 +50,7 @@ export interface ShellCommand {
   tolerated: boolean;
   /** It may not run at all: the right of `&&`/`||`, inside an `if`/`case` branch or a loop body. */
   conditional: boolean;
-  /** Run with `&`. */
+  /** Run in the background: with `&`, or inside a statement that is (`a && b &`, `a | b &`, `{ a; } &`). */
   background: boolean;
   /** Inside a function definition (runs only when called). */
   inFunction: boolean;
@@ -387,14 +387,14 @@ export interface Flags {
 /** Where a node sits, read off its ancestors (`path`: the node, then its ancestors, innermost first). */
 function flagsOf(tree: TreeFacts, path: readonly Node[]): Flags {
   const f: Flags = { tolerated: false, conditional: false, background: false, inFunction: false, inSubstitution: false };
-  let statement = true;
   for (let i = 1; i < path.length; i++) {
     const child = path[i - 1] as Node;
     const parent = path[i] as Node;
     const t = tree.type(parent);
     const kids = tree.kids(parent);
     const at = tree.position(parent, child);
-    if (statement && at !== -1 && kids.types[at + 1] === "&") f.background = true;
+    // `&` ends the statement it follows and runs all of it in the background: `a && b &`, `a | b &`.
+    if (at !== -1 && kids.types[at + 1] === "&") f.background = true;
     if (t === "list") {
       const isLeft = at !== -1 && kids.named.indexOf(true) === at;
       const op = opOf(tree, parent);
@@ -414,7 +414,6 @@ function flagsOf(tree: TreeFacts, path: readonly Node[]): Flags {
     } else if (t === "command_substitution" || t === "process_substitution") {
       f.inSubstitution = true;
     }
-    statement = t === "redirected_statement" || t === "negated_command";
   }
   return f;
 }
