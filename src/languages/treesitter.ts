@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Edit, Language, Parser, Query, type Node, type Tree, type TreeCursor } from "web-tree-sitter";
-import { compileUnder, instantiate, type WasmPlan } from "./wasm-compile.js";
+import { compileInBackground, compileUnder, instantiate, type WasmPlan } from "./wasm-compile.js";
 
 export type { Node, Tree, TreeCursor };
 
@@ -29,6 +29,8 @@ const MAX_KEPT_TREES = 4096;
 
 export class TreeSitter {
   private initialised: Promise<void> | undefined;
+  /** web-tree-sitter's runtime, compiling in the background (a run without a plan). */
+  private runtime: Promise<WebAssembly.Module> | undefined;
   /** How this instance compiles its modules; unset: as the process's V8 flags say, in the background. */
   private plan: WasmPlan | undefined;
   private readonly grammars = new Map<GrammarId, Promise<Grammar>>();
@@ -57,30 +59,25 @@ export class TreeSitter {
   private async load(id: GrammarId): Promise<Grammar> {
     const require = createRequire(import.meta.url);
     const plan = this.plan;
-    if (plan) {
-      const runtime = (): WebAssembly.Module => compileUnder(plan.runtime, readFileSync(require.resolve("web-tree-sitter/web-tree-sitter.wasm")));
-      this.initialised ??= Parser.init({
-        // Emscripten's hook: the instance goes to `receive`, which finishes the set-up.
-        // web-tree-sitter types its options as Emscripten's module, which it does not declare, so
-        // this signature is checked against web-tree-sitter 0.27's code, not by TypeScript.
-        instantiateWasm: (imports: object, receive: (instance: object, module: WebAssembly.Module) => void) => {
-          const module = runtime();
-          receive(instantiate(module, imports), module);
-          return {};
-        },
-      });
-    } else {
-      // web-tree-sitter finds its own .wasm beside its module (deploylint's bundle has a copy).
-      this.initialised ??= Parser.init();
-    }
-    await this.initialised;
     // Bytes rather than a path: given a path, web-tree-sitter reads it through a dynamic
     // `import("fs/promises")`, which starts Node's ES module loader (and fails inside the bundle).
-    const bytes = readFileSync(require.resolve(WASM[id]));
-    const language = plan ? Language.loadSync(compileUnder(plan.grammars.includes(id), bytes)) : await Language.load(bytes);
-    const parser = new Parser();
-    parser.setLanguage(language);
-    return { id, language, parser };
+    const grammarBytes = (): Uint8Array => readFileSync(require.resolve(WASM[id]));
+    if (plan) {
+      const runtime = (): WebAssembly.Module => compileUnder(plan.runtime, runtimeBytes());
+      this.initialised ??= Parser.init({ instantiateWasm: instantiateWith(runtime) });
+      await this.initialised;
+      return withParser(id, Language.loadSync(compileUnder(plan.grammars.includes(id), grammarBytes())));
+    }
+    // The runtime and the grammar compile at once, in the background, while this thread goes on
+    // (web-tree-sitter's own loading compiles the grammar only once the runtime is ready).
+    const runtime = (this.runtime ??= compileInBackground(runtimeBytes()));
+    const grammar = compileInBackground(grammarBytes());
+    // Awaited only once the runtime is ready: should the runtime fail first, the grammar's own
+    // failure must not end the process as an unhandled rejection.
+    grammar.catch(() => undefined);
+    this.initialised ??= runtime.then((module) => Parser.init({ instantiateWasm: instantiateWith(() => module) }));
+    await this.initialised;
+    return withParser(id, Language.loadSync(await grammar));
   }
 
   /** Parses text; the caller owns the returned tree and must `delete()` it. */
@@ -149,6 +146,38 @@ export class TreeSitter {
     for (const q of this.queries.values()) q.delete();
     this.queries.clear();
     this.forget("");
+  }
+}
+
+function withParser(id: GrammarId, language: Language): Grammar {
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return { id, language, parser };
+}
+
+/**
+ * Emscripten's hook for web-tree-sitter's runtime: the instance goes to `receive`, which
+ * finishes the set-up. web-tree-sitter types its options as Emscripten's module, which it does
+ * not declare, so this signature is checked against web-tree-sitter 0.27's code, not by TypeScript.
+ */
+function instantiateWith(module: () => WebAssembly.Module) {
+  return (imports: object, receive: (instance: object, module: WebAssembly.Module) => void): object => {
+    const m = module();
+    receive(instantiate(m, imports), m);
+    return {};
+  };
+}
+
+/**
+ * web-tree-sitter's runtime, `web-tree-sitter.wasm`: beside this module in deploylint's bundle
+ * (which has a copy, and where resolving through the package's `exports` would cost a start of
+ * Node's ES module loader), else in the package.
+ */
+function runtimeBytes(): Uint8Array {
+  try {
+    return readFileSync(new URL("web-tree-sitter.wasm", import.meta.url));
+  } catch {
+    return readFileSync(createRequire(import.meta.url).resolve("web-tree-sitter/web-tree-sitter.wasm"));
   }
 }
 

@@ -28,6 +28,7 @@ export interface WasmPlan {
 /** The parts of the global `WebAssembly` used here (TypeScript's ES libraries do not describe it). */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WebAssembly.Module;
+  compile: (bytes: Uint8Array) => Promise<WebAssembly.Module>;
   Instance: new (module: WebAssembly.Module, imports: object) => object;
 }
 
@@ -36,6 +37,11 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** An instance of a compiled module, for web-tree-sitter's `instantiateWasm` hook. */
 export function instantiate(module: WebAssembly.Module, imports: object): object {
   return new wasm.Instance(module, imports);
+}
+
+/** `bytes` compiled on V8's background threads, under the process's flags (the bin's: baseline only). */
+export function compileInBackground(bytes: Uint8Array): Promise<WebAssembly.Module> {
+  return wasm.compile(bytes);
 }
 
 /**
