@@ -15,7 +15,8 @@ import path from "node:path";
 export interface Command {
   label: string;
   argv: readonly string[];
-  env?: Readonly<Record<string, string>>;
+  /** Added to the bench's own environment; a variable set to `undefined` is left out. */
+  env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
   captureRss?: boolean;
   countFindings?: boolean;
