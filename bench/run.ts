@@ -8,8 +8,9 @@
  *
  *   node dist/bench/run.js [--quick] [--runs N] [--budget SECONDS] [--json FILE] [--only c,shell,fixtures,synthetic,latency]
  *
- * --runs N (default 5; --quick: 1) is the most rounds a group gets; --budget (default 100 s per
- * group, 0: no limit) bounds them, so a slow corpus gets fewer (the "runs" column says how many).
+ * --runs N (default 5; --quick: 1) is how many rounds each group gets, so every figure is a
+ * median of at least five; --budget SECONDS (default: none) bounds a group's time instead, for a
+ * quicker look, and a slow corpus then gets fewer rounds (the "runs" column says how many).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -54,7 +55,7 @@ const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 const USAGE = `Usage: npm run bench -- [--quick] [--runs N] [--budget SECONDS] [--json FILE] [--only SECTIONS]
   --quick           one run, small corpora (a smoke test)
   --runs N          rounds per group (default 5)
-  --budget SECONDS  time a group may take before its remaining rounds are dropped (default 100; 0: no limit)
+  --budget SECONDS  time a group may take before its remaining rounds are dropped (default 0: no limit)
   --json FILE       also write the results as JSON to FILE
   --only SECTIONS   comma-separated: ${SECTIONS.join(",")}`;
 
@@ -75,7 +76,7 @@ function parseSettings(argv: readonly string[]): Settings | undefined {
   const quick = values.quick === true;
   const runs = values.runs === undefined ? (quick ? 1 : 5) : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a whole number ≥ 1, not '${values.runs}'`);
-  const budget = values.budget === undefined ? 100 : Number(values.budget);
+  const budget = values.budget === undefined ? 0 : Number(values.budget);
   if (!Number.isFinite(budget) || budget < 0) throw new Error(`--budget takes seconds (0: no limit), not '${values.budget}'`);
   const only = values.only === undefined ? SECTIONS : values.only.split(",").map((s) => s.trim());
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
