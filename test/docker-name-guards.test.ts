@@ -11,7 +11,9 @@ import { detectLanguage } from "../src/engine/detect.js";
 import { applyFixes } from "../src/engine/fix.js";
 import { Linter } from "../src/engine/lint.js";
 import { selectRules } from "../src/engine/registry.js";
+import type { ShellCommand } from "../src/engine/rule.js";
 import type { Finding } from "../src/engine/types.js";
+import { removalsBefore, type Removal } from "../src/rules/docker/_name-guards.js";
 
 const UNGUARDED = "docker/run-name-unguarded";
 const TOLERANT = "docker/guard-not-fault-tolerant";
@@ -103,4 +105,32 @@ describe("fixes converge on the fixtures", () => {
       });
     }
   }
+});
+
+describe("removalsBefore", () => {
+  /** A command of `scope` whose region lists `before` as its preceding scopes, counting the listings. */
+  function command(scope: string, seq: number, before: () => readonly string[]): ShellCommand {
+    return { region: { scope, precededBy: before }, seq } as unknown as ShellCommand;
+  }
+
+  it("never lists the preceding scopes of a file without removals (a chain of n targets would list n²/2)", () => {
+    const cmd = command("make:b", 0, () => {
+      throw new Error("listed");
+    });
+    expect(removalsBefore(new Map(), cmd)).toEqual([]);
+  });
+
+  it("walks the preceding scopes in order, then the command's own scope up to it", () => {
+    const removal = (scope: string, seq: number): Removal => ({ cmd: command(scope, seq, () => []) }) as unknown as Removal;
+    const inA = removal("make:a", 3);
+    const inC = removal("make:c", 1);
+    const ownEarlier = removal("make:b", 0);
+    const ownLater = removal("make:b", 5);
+    const byScope = new Map([
+      ["make:a", [inA]],
+      ["make:c", [inC]],
+      ["make:b", [ownEarlier, ownLater]],
+    ]);
+    expect(removalsBefore(byScope, command("make:b", 2, () => ["make:c", "make:a"]))).toEqual([inC, inA, ownEarlier]);
+  });
 });

@@ -172,7 +172,7 @@ describe("dockerfileShellRegions: shell form", () => {
     ]);
     for (const r of shellOnly(regions)) {
       expect(r.assumptions).toEqual({});
-      expect(r.precededBy).toEqual([]);
+      expect(r.precededBy()).toEqual([]);
       expect(syntheticOffsets(r, DJANGO)).toEqual([]);
     }
     const test = shellOnly(regions)[2] as ShellTextRegion;
@@ -298,7 +298,7 @@ describe("dockerfileShellRegions: shell form", () => {
       "ONBUILD RUN make",
       "",
     ].join("\n");
-    expect(regionsOf(text).map((r) => [r.scope, r.precededBy])).toEqual([
+    expect(regionsOf(text).map((r) => [r.scope, r.precededBy()])).toEqual([
       ["dockerfile:stage0", []],
       ["dockerfile:stage1", ["dockerfile:stage0"]],
       ["dockerfile:stage2", []],
@@ -317,7 +317,7 @@ describe("dockerfileShellRegions: shell form", () => {
     lines.push("FROM alpine", "RUN true", "");
     const text = lines.join("\n");
     const scopes = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `dockerfile:stage${from + i}`);
-    const byScope = new Map(regionsOf(text).map((r) => [r.scope, r.precededBy]));
+    const byScope = new Map(regionsOf(text).map((r) => [r.scope, r.precededBy()]));
     expect(byScope.get("dockerfile:stage39")).toEqual(scopes(0, 39));
     expect(byScope.get("dockerfile:stage41")).toEqual([...scopes(0, 4), "dockerfile:stage40"]);
     expect(byScope.get("dockerfile:stage70")).toEqual([...scopes(0, 4), ...scopes(40, 70)]);

@@ -385,7 +385,7 @@ describe("makeShellRegions: text and map", () => {
 describe("makeShellRegions: scopes and assumptions", () => {
   it("gives each rule its scope and the scopes of its prerequisites' recipes", () => {
     const rs = regions(WHEELS);
-    expect(rs.map((r) => [r.scope, r.precededBy])).toEqual([
+    expect(rs.map((r) => [r.scope, r.precededBy()])).toEqual([
       ["make:$(WHEELHOUSE)/requirements.txt", []],
       ["make:$(WHEELHOUSE)/requirements.txt", []],
       ["make:$(WHEELHOUSE)/requirements.txt", []],
@@ -408,7 +408,7 @@ test: build
 migrate: | build
 \tdocker run --rm app migrate
 `;
-    const byScope = new Map(regions(text).map((r) => [r.scope, r.precededBy]));
+    const byScope = new Map(regions(text).map((r) => [r.scope, r.precededBy()]));
     expect(byScope.get("make:deploy")).toEqual(["make:wheels", "make:build", "make:test", "make:migrate"]);
     expect(byScope.get("make:migrate")).toEqual(["make:wheels", "make:build"]);
     expect(byScope.get("make:wheels")).toEqual([]);
@@ -416,7 +416,7 @@ migrate: | build
 
   it("ends on cycles", () => {
     const text = "a: b\n\techo a\nb: c\n\techo b\nc: a\n\techo c\nself: self\n\techo self\n";
-    const byScope = new Map(regions(text).map((r) => [r.scope, r.precededBy]));
+    const byScope = new Map(regions(text).map((r) => [r.scope, r.precededBy()]));
     expect(byScope.get("make:a")).toEqual(["make:c", "make:b"]);
     expect(byScope.get("make:b")).toEqual(["make:a", "make:c"]);
     expect(byScope.get("make:self")).toEqual([]);
@@ -438,7 +438,7 @@ migrate: | build
     ].join("\n");
     const rs = regions(text);
     const build = rs.find((r) => r.scope === "make:build");
-    expect(build?.precededBy).toEqual(["make:wheels", "make:assets", "make:config"]);
+    expect(build?.precededBy()).toEqual(["make:wheels", "make:assets", "make:config"]);
   });
 
   it("matches prerequisites through the Makefile's variables and pattern rules", () => {
@@ -453,15 +453,22 @@ gen.h:
 release: web
 \tdocker build .
 `;
-    const byScope = new Map(regions(text).map((r) => [r.scope, r.precededBy]));
+    const byScope = new Map(regions(text).map((r) => [r.scope, r.precededBy()]));
     expect(byScope.get("make:$(APP)")).toEqual(["make:gen.h", "make:%.o"]);
     expect(byScope.get("make:release")).toEqual(["make:gen.h", "make:%.o", "make:$(APP)"]);
+  });
+
+  it("lists a rule's preceding scopes once, for all its lines", () => {
+    const text = "all: b\n\techo one\n\techo two\nb:\n\techo b\n";
+    const [one, two] = regions(text).filter((r) => r.scope === "make:all");
+    expect(one?.precededBy()).toEqual(["make:b"]);
+    expect(two?.precededBy()).toBe(one?.precededBy());
   });
 
   it("gives double-colon rules their own prerequisites under one scope", () => {
     const text = "clean:: a\n\trm x\nclean:: b\n\trm y\na:\n\techo a\nb:\n\techo b\n";
     const rs = regions(text).filter((r) => r.scope === "make:clean");
-    expect(rs.map((r) => r.precededBy)).toEqual([["make:a"], ["make:b"]]);
+    expect(rs.map((r) => r.precededBy())).toEqual([["make:a"], ["make:b"]]);
   });
 
   it("tolerates failures of `-` lines and of .IGNORE targets", () => {

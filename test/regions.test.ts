@@ -1,6 +1,6 @@
 /** Finding the region that holds a host offset (regions.ts `regionLocator`). */
 import { describe, expect, it } from "vitest";
-import { regionLocator, type ShellRegion } from "../src/languages/regions.js";
+import { NO_PRECEDING_SCOPES, regionLocator, type ShellRegion } from "../src/languages/regions.js";
 import { seeded } from "./support/random.js";
 
 function region(hostStart: number, hostEnd: number, label: string): ShellRegion {
@@ -8,7 +8,7 @@ function region(hostStart: number, hostEnd: number, label: string): ShellRegion 
     kind: "argv",
     origin: "systemd-exec",
     scope: "unit",
-    precededBy: [],
+    precededBy: NO_PRECEDING_SCOPES,
     assumptions: {},
     label,
     hostStart,

@@ -45,10 +45,20 @@ function recorder(names: readonly string[], seen: ShellCommand[]): EnabledRule {
   return { rule, severity: "warning", options: {} };
 }
 
+/**
+ * A command with its region's preceding scopes listed: `precededBy` is a function, which compares
+ * by identity, and each parse of a host makes its own.
+ */
+type Listed = Omit<ShellCommand, "region"> & { region: Omit<ShellCommand["region"], "precededBy"> & { precededBy: readonly string[] } };
+
+function listed(cmd: ShellCommand): Listed {
+  return { ...cmd, region: { ...cmd.region, precededBy: cmd.region.precededBy() } };
+}
+
 interface Recording {
   linter: Linter;
   /** The commands the hooks were called with while linting this text. */
-  commands(file: string, text: string, language: LanguageId): Promise<ShellCommand[]>;
+  commands(file: string, text: string, language: LanguageId): Promise<Listed[]>;
 }
 
 /** Runs `fn` with a Linter whose only rules are recorders, one per name list. */
@@ -59,10 +69,10 @@ async function withRecorders(names: (readonly string[])[], options: { incrementa
     [],
     options,
   );
-  const commands = async (file: string, text: string, language: LanguageId): Promise<ShellCommand[]> => {
+  const commands = async (file: string, text: string, language: LanguageId): Promise<Listed[]> => {
     seen.length = 0;
     await linter.lint({ path: file, text, language });
-    return [...seen];
+    return seen.map(listed);
   };
   try {
     await fn({ linter, commands });
@@ -72,7 +82,7 @@ async function withRecorders(names: (readonly string[])[], options: { incrementa
 }
 
 /** The reference: every region parsed afresh and walked, as the engine did before it kept steps. */
-async function fresh(text: string, language: HostLanguage): Promise<ShellCommand[]> {
+async function fresh(text: string, language: HostLanguage): Promise<Listed[]> {
   const bash = await ts.grammar("bash");
   const out: ShellCommand[] = [];
   const vars: VariableValues = new Map();
@@ -90,7 +100,7 @@ async function fresh(text: string, language: HostLanguage): Promise<ShellCommand
       tree.delete();
     }
   });
-  return out;
+  return out.map(listed);
 }
 
 /** Every fixture of a host of shell (Dockerfiles, units, upstart jobs, Makefiles, scripts). */

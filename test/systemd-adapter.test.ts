@@ -282,7 +282,7 @@ describe("unitShellRegions", () => {
     expect(run.words.map((w) => w.value)).toEqual(["/usr/bin/docker", "run", "--rm", "--name=redis_server", "-v", "/docker/host/dir:/data", "redis"]);
     for (const w of run.words) expect(REDIS.slice(w.hostStart, w.hostEnd)).toBe(w.value);
     expect(REDIS.slice(run.hostStart, run.hostEnd).startsWith("ExecStart=/usr/bin/docker run \\\n")).toBe(true);
-    for (const r of regions) expect(r.precededBy).toEqual([]);
+    for (const r of regions) expect(r.precededBy()).toEqual([]);
   });
 
   test("sh -c with single quotes and a continuation: the script is a shell region", () => {

@@ -378,11 +378,11 @@ describe("upstartShellRegions", () => {
       origin: "upstart-script",
       label: "script",
       scope: "job",
-      precededBy: [],
       assumptions: { errexit: true },
       hostStart: at(REDIS_JOB, "script\n"),
       hostEnd: at(REDIS_JOB, "end script") + "end script".length,
     });
+    expect(r.precededBy()).toEqual([]);
     expect(r.text).toBe(
       [
         "    /usr/bin/docker stop redis_server || true",

@@ -6,7 +6,7 @@
 import type { LanguageId } from "../engine/types.js";
 import { dockerfileShellRegions, parseDockerfile, type DockerfileDoc } from "./dockerfile/index.js";
 import { makeShellRegions, parseMakefile, type MakeDoc } from "./make/index.js";
-import { identityMap, type ShellRegion } from "./regions.js";
+import { identityMap, NO_PRECEDING_SCOPES, type ShellRegion } from "./regions.js";
 import { shebangInterpreter } from "../engine/detect.js";
 import { parseUnit, unitShellRegions, type UnitDoc } from "./systemd/index.js";
 import { parseUpstart, upstartShellRegions, type UpstartDoc } from "./upstart/index.js";
@@ -35,7 +35,7 @@ export function scriptRegion(text: string): ShellRegion {
     kind: "shell",
     origin: "file",
     scope: "file",
-    precededBy: [],
+    precededBy: NO_PRECEDING_SCOPES,
     assumptions: errexit ? { errexit: true } : {},
     label: "script",
     hostStart: 0,

@@ -31,6 +31,25 @@ export interface ArgvWord {
   hostEnd: number;
 }
 
+/**
+ * The scopes that run to completion before a region's scope starts, in the order they run,
+ * listed when first asked for (and then kept). A chain of n make targets or build stages gives
+ * its regions n²/2 scopes in all; only a file with container removals asks (the name-guard
+ * rules), so a file without them never lists them.
+ */
+export type PrecedingScopes = () => readonly string[];
+
+const NO_SCOPES: readonly string[] = Object.freeze([]);
+
+/** A region that nothing runs before. */
+export const NO_PRECEDING_SCOPES: PrecedingScopes = () => NO_SCOPES;
+
+/** `list` worked out on first use, once. */
+export function precedingScopesOnce(list: () => readonly string[]): PrecedingScopes {
+  let listed: readonly string[] | undefined;
+  return () => (listed ??= list());
+}
+
 interface RegionBase {
   origin: RegionOrigin;
   /**
@@ -40,7 +59,7 @@ interface RegionBase {
    */
   scope: string;
   /** Scopes that run to completion before this region's scope starts (a Makefile target's prerequisites); shared between regions, never changed. */
-  precededBy: readonly string[];
+  precededBy: PrecedingScopes;
   /** What the host promises about how the text runs. */
   assumptions: {
     /** The shell runs with `-e` (upstart blocks run with `sh -e`; a `set -e` script). */

@@ -25,7 +25,7 @@
  * SHELL is part of the image config: a stage `FROM <earlier stage>` inherits that stage's final
  * SHELL, and ONBUILD triggers run with the SHELL the image ends with.
  */
-import type { ArgvRegion, ArgvWord, ShellRegion, ShellTextRegion } from "../regions.js";
+import { NO_PRECEDING_SCOPES, precedingScopesOnce, type ArgvRegion, type ArgvWord, type PrecedingScopes, type ShellRegion, type ShellTextRegion } from "../regions.js";
 import { MappedTextBuilder, hostSpan, type MappedText } from "../mapped-text.js";
 import type { DInstruction, DockerfileDoc } from "./parse.js";
 import { parseShellInvocation } from "./shell-invocation.js";
@@ -36,7 +36,7 @@ const DEFAULT_SHELL: readonly string[] = ["/bin/sh", "-c"];
 interface RegionContext {
   label: string;
   scope: string;
-  precededBy: readonly string[];
+  precededBy: PrecedingScopes;
   /** The RUN (or ONBUILD) instruction the region comes from. */
   host: DInstruction;
   shell: readonly string[];
@@ -233,17 +233,17 @@ function instructionRefs(ins: DInstruction): string[] {
 
 /**
  * For each stage, the earlier stages that complete before it starts (transitively), as scopes in
- * stage order. Each stage's set is a bit set (the union of its references' own), and each scope
- * one string: a chain of n stages lists n²/2 of them.
+ * stage order. Each stage's set is a bit set (the union of its references' own), listed as
+ * scopes only when asked for: a chain of n stages would list n²/2 of them.
  */
-export function stagePrerequisites(doc: DockerfileDoc): Map<number, string[]> {
+export function stagePrerequisites(doc: DockerfileDoc): Map<number, PrecedingScopes> {
   const firstNamed = firstStageNamed(doc);
   const refs = new Map<number, string[]>(doc.stages.map((stage) => [stage.index, [stage.image]]));
   for (const ins of doc.instructions) refs.get(ins.stage)?.push(...instructionRefs(ins));
   const scopes = doc.stages.map((stage) => `dockerfile:stage${stage.index}`);
   const words = Math.ceil(doc.stages.length / 32);
   const sets: Uint32Array[] = [];
-  const out = new Map<number, string[]>();
+  const out = new Map<number, PrecedingScopes>();
   for (const stage of doc.stages) {
     const deps = new Uint32Array(words);
     for (const ref of refs.get(stage.index) ?? []) {
@@ -254,9 +254,15 @@ export function stagePrerequisites(doc: DockerfileDoc): Map<number, string[]> {
       for (let w = 0; w < words; w++) deps[w] = (deps[w] as number) | (own[w] as number);
     }
     sets.push(deps);
-    const list: string[] = [];
-    for (let d = 0; d < stage.index; d++) if (((deps[d >>> 5] as number) >>> (d & 31)) & 1) list.push(scopes[d] as string);
-    out.set(stage.index, list);
+    const before = stage.index;
+    out.set(
+      stage.index,
+      precedingScopesOnce(() => {
+        const list: string[] = [];
+        for (let d = 0; d < before; d++) if (((deps[d >>> 5] as number) >>> (d & 31)) & 1) list.push(scopes[d] as string);
+        return list;
+      }),
+    );
   }
   return out;
 }
@@ -268,10 +274,10 @@ export function dockerfileShellRegions(doc: DockerfileDoc, text: string): ShellR
   const regions: ShellRegion[] = [];
   doc.instructions.forEach((ins, i) => {
     if (ins.keyword === "RUN") {
-      const ctx = { label: "RUN", scope: `dockerfile:stage${ins.stage}`, precededBy: prerequisites.get(ins.stage) ?? [], host: ins, shell: shells.at[i] ?? DEFAULT_SHELL };
+      const ctx = { label: "RUN", scope: `dockerfile:stage${ins.stage}`, precededBy: prerequisites.get(ins.stage) ?? NO_PRECEDING_SCOPES, host: ins, shell: shells.at[i] ?? DEFAULT_SHELL };
       regions.push(...runRegions(ctx, ins, text));
     } else if (ins.keyword === "ONBUILD" && ins.onbuild?.keyword === "RUN") {
-      const ctx = { label: "ONBUILD RUN", scope: `dockerfile:stage${ins.stage}:onbuild`, precededBy: [], host: ins, shell: shells.final.get(ins.stage) ?? DEFAULT_SHELL };
+      const ctx = { label: "ONBUILD RUN", scope: `dockerfile:stage${ins.stage}:onbuild`, precededBy: NO_PRECEDING_SCOPES, host: ins, shell: shells.final.get(ins.stage) ?? DEFAULT_SHELL };
       regions.push(...runRegions(ctx, ins.onbuild, text));
     }
   });

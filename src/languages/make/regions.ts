@@ -2,7 +2,7 @@
  * The shell regions of a Makefile: one per recipe line (make runs each line in its own `sh -c`),
  * or one per recipe under `.ONESHELL`.
  */
-import type { ShellTextRegion } from "../regions.js";
+import { precedingScopesOnce, type ShellTextRegion } from "../regions.js";
 import { buildGraph, type MakeGraph, precedingScopes, ruleScope } from "./graph.js";
 import type { MakeDoc, MakeRule, RecipeLine } from "./parse.js";
 import { makeToShell, type MappedChars, push, recipeLineChars, toRegionText } from "./shell-text.js";
@@ -93,7 +93,7 @@ function ruleRegionBase(graph: MakeGraph, settings: RecipeSettings, rule: MakeRu
     kind: "shell",
     origin: "make-recipe",
     scope: ruleScope(rule),
-    precededBy: precedingScopes(graph, rule),
+    precededBy: precedingScopesOnce(() => precedingScopes(graph, rule)),
     label: rule.targets[0] ?? "",
     ignored: settings.ignoreAll || rule.targets.some((t) => settings.ignored.has(t)),
   };

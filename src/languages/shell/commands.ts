@@ -4,7 +4,7 @@
  * host file. Shell rules see these and nothing of tree-sitter (ShellCheck's CommandCheck).
  */
 import type { Node, Tree } from "../treesitter.js";
-import type { ArgvRegion, ShellRegion, ShellTextRegion } from "../regions.js";
+import type { ArgvRegion, PrecedingScopes, ShellRegion, ShellTextRegion } from "../regions.js";
 import { toHost } from "../regions.js";
 
 export interface ShellWord {
@@ -22,7 +22,7 @@ export interface RegionInfo {
   origin: ShellRegion["origin"];
   kind: ShellRegion["kind"];
   scope: string;
-  precededBy: readonly string[];
+  precededBy: PrecedingScopes;
   label: string;
   assumptions: ShellRegion["assumptions"];
   hostStart: number;

@@ -5,7 +5,7 @@
  * every command line as an argv (systemd runs no shell: `|`, `&&`, `>` are literal arguments), and
  * the command string of `sh -c '…'` as shell text. All offsets are host offsets.
  */
-import { toHost, type ArgvRegion, type ArgvWord, type Segment, type ShellRegion, type ShellTextRegion } from "../regions.js";
+import { NO_PRECEDING_SCOPES, toHost, type ArgvRegion, type ArgvWord, type Segment, type ShellRegion, type ShellTextRegion } from "../regions.js";
 import { MappedTextBuilder, hostSpan, sliceMapped, type MappedText } from "../mapped-text.js";
 import { parseShellInvocation } from "../dockerfile/shell-invocation.js";
 import { argvWord, splitExecValue, type ExecWord } from "./exec.js";
@@ -234,7 +234,7 @@ function mappedExecLines(doc: UnitDoc): MappedExecLine[] {
 function regionBase(line: ExecLine): Omit<ArgvRegion, "kind" | "words" | "origin"> {
   return {
     scope: "unit",
-    precededBy: [],
+    precededBy: NO_PRECEDING_SCOPES,
     assumptions: line.prefixes.includes("-") ? { failureTolerated: true } : {},
     label: line.directive,
     hostStart: line.source.start,

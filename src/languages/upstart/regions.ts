@@ -2,7 +2,7 @@
  * The shell regions of an upstart job: every `script … end script` block and every `exec`
  * command, main process and hooks alike.
  */
-import type { Segment, ShellTextRegion } from "../regions.js";
+import { NO_PRECEDING_SCOPES, type Segment, type ShellTextRegion } from "../regions.js";
 import type { UpstartDoc, UpstartProcessStanza, UpstartScript } from "./parse.js";
 
 /** The order in which upstart runs a job's processes: pre-start, main, post-start, pre-stop, post-stop. */
@@ -42,7 +42,7 @@ function regionOf(script: UpstartScript, text: string): ShellTextRegion {
     kind: "shell",
     origin: script.kind === "script" ? "upstart-script" : "upstart-exec",
     scope: UPSTART_SCOPE,
-    precededBy: [],
+    precededBy: NO_PRECEDING_SCOPES,
     assumptions: { errexit: true },
     label: script.stanza,
     hostStart: script.start,

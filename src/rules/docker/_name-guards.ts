@@ -105,7 +105,7 @@ export function removalsBefore(byScope: RemovalsByScope, cmd: ShellCommand): Rem
   const out: Removal[] = [];
   // No array per scope: a Makefile target after a chain of n lists n scopes, most without removals.
   if (byScope.size > 0) {
-    for (const s of cmd.region.precededBy) for (const r of byScope.get(s) ?? NONE) out.push(r);
+    for (const s of cmd.region.precededBy()) for (const r of byScope.get(s) ?? NONE) out.push(r);
     for (const r of byScope.get(cmd.region.scope) ?? NONE) if (r.cmd.seq < cmd.seq) out.push(r);
   }
   return out;

@@ -96,7 +96,7 @@ function stageScope(stage: number): string {
 /** Scopes of the stages the default build runs: the last stage and the stages it depends on. */
 function builtScopes(doc: DockerfileDoc): Set<string> {
   const last = doc.stages.length - 1;
-  return new Set([stageScope(last), ...(stagePrerequisites(doc).get(last) ?? [])]);
+  return new Set([stageScope(last), ...(stagePrerequisites(doc).get(last)?.() ?? [])]);
 }
 
 /* ------------------------------------------------------------------ does a failure fail the RUN? */
