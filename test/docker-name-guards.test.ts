@@ -13,7 +13,8 @@ import { Linter } from "../src/engine/lint.js";
 import { selectRules } from "../src/engine/registry.js";
 import type { ShellCommand } from "../src/engine/rule.js";
 import type { Finding } from "../src/engine/types.js";
-import { removalsBefore, type Removal } from "../src/rules/docker/_name-guards.js";
+import { parseMakefile, type RecipeLine } from "../src/languages/make/index.js";
+import { makeFacts, removalsBefore, type Removal } from "../src/rules/docker/_name-guards.js";
 
 const UNGUARDED = "docker/run-name-unguarded";
 const TOLERANT = "docker/guard-not-fault-tolerant";
@@ -132,5 +133,24 @@ describe("removalsBefore", () => {
       ["make:b", [ownEarlier, ownLater]],
     ]);
     expect(removalsBefore(byScope, command("make:b", 2, () => ["make:c", "make:a"]))).toEqual([inC, inA, ownEarlier]);
+  });
+});
+
+describe("makeFacts", () => {
+  const text = ".ONESHELL:\nall: b\n\techo one\n\t-echo two\n\nb:\n\techo b\nc: ; echo same-line\n";
+  const doc = parseMakefile(text);
+  const facts = makeFacts(doc);
+
+  it("finds the recipe line that holds each offset, as a scan of every rule's lines does", () => {
+    const scan = (offset: number): RecipeLine | undefined => doc.rules.flatMap((r) => r.recipe).find((l) => offset >= l.start && offset < l.end);
+    expect(doc.rules.flatMap((r) => r.recipe)).toHaveLength(4);
+    for (let offset = 0; offset <= text.length; offset++) expect(facts.recipeLineAt(offset), `offset ${offset}`).toBe(scan(offset));
+  });
+
+  it("reads .ONESHELL and the shell's -e once", () => {
+    expect(facts.oneShell).toBe(true);
+    expect(facts.shellErrexit).toBe(false);
+    expect(makeFacts(parseMakefile(".POSIX:\nall:\n\ttrue\n"))).toMatchObject({ oneShell: false, shellErrexit: true });
+    expect(makeFacts(parseMakefile(".SHELLFLAGS = -ec\nall:\n\ttrue\n")).shellErrexit).toBe(true);
   });
 });

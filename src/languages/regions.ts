@@ -7,6 +7,7 @@
  * shell interprets: a systemd `Exec*=` line, a Dockerfile exec-form `RUN [...]`): for an argv the
  * adapter has already split the words, and `|`, `&&`, `>` are literal arguments.
  */
+import { countAtOrBelow } from "../engine/sorted.js";
 
 export type RegionOrigin =
   | "file"
@@ -102,15 +103,8 @@ export function regionLocator(regions: readonly ShellRegion[]): (offset: number)
   const reach: number[] = [];
   for (const i of order) reach.push(Math.max(reach[reach.length - 1] ?? -Infinity, (regions[i] as ShellRegion).hostEnd));
   return (offset) => {
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((starts[mid] as number) <= offset) lo = mid + 1;
-      else hi = mid;
-    }
     let best = -1;
-    for (let j = lo - 1; j >= 0 && (reach[j] as number) > offset; j--) {
+    for (let j = countAtOrBelow(starts, offset, (s) => s) - 1; j >= 0 && (reach[j] as number) > offset; j--) {
       const i = order[j] as number;
       if ((regions[i] as ShellRegion).hostEnd > offset && (best === -1 || i < best)) best = i;
     }

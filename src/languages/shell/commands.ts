@@ -5,6 +5,7 @@
  */
 import type { Node, Tree } from "../treesitter.js";
 import type { ArgvRegion, PrecedingScopes, ShellRegion, ShellTextRegion } from "../regions.js";
+import { countAtOrBelow } from "../../engine/sorted.js";
 import { toHost } from "../regions.js";
 
 export interface ShellWord {
@@ -356,14 +357,7 @@ class TreeFacts {
 
 /** The last of `nodes` (in document order) that starts at or before `index`. */
 function lastStartingBy(nodes: readonly Node[], index: number): Node | undefined {
-  let lo = 0;
-  let hi = nodes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((nodes[mid] as Node).startIndex <= index) lo = mid + 1;
-    else hi = mid;
-  }
-  return nodes[lo - 1];
+  return nodes[countAtOrBelow(nodes, index, (n) => n.startIndex) - 1];
 }
 
 /** `node` and its ancestors, innermost first, as tree-sitter gives them one `parent` at a time. */

@@ -226,7 +226,10 @@ function mappedExecLines(doc: UnitDoc): MappedExecLine[] {
   for (const d of doc.directives) {
     const directive = execDirective(d);
     if (!directive) continue;
-    byDirective.set(directive, d.value === "" ? [] : [...(byDirective.get(directive) ?? []), ...execLinesOf(d, directive)]);
+    // An empty assignment resets the directive's list (systemd.service(5)); the others append.
+    const list = d.value === "" ? undefined : byDirective.get(directive);
+    if (list) list.push(...execLinesOf(d, directive));
+    else byDirective.set(directive, d.value === "" ? [] : execLinesOf(d, directive));
   }
   return EXEC_DIRECTIVES.flatMap((name) => byDirective.get(name) ?? []);
 }

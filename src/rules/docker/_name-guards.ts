@@ -7,6 +7,7 @@
  * or any removal in one of the scopes listed in the run's `region.precededBy` (a Makefile
  * target's prerequisites, a Dockerfile stage's dependencies), which run to completion first.
  */
+import { countAtOrBelow } from "../../engine/sorted.js";
 import type { RuleContext, ShellCommand } from "../../engine/rule.js";
 import type { ShellWord } from "../../languages/shell/commands.js";
 import type { MakeDoc, RecipeLine } from "../../languages/make/index.js";
@@ -152,24 +153,38 @@ export function lineStartOf(text: string, offset: number): number {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
 
-/** The recipe line of a Makefile that holds `offset`. */
-export function recipeLineAt(doc: MakeDoc, offset: number): RecipeLine | undefined {
-  for (const rule of doc.rules) {
-    for (const line of rule.recipe) if (offset >= line.start && offset < line.end) return line;
-  }
-  return undefined;
+/**
+ * What the name-guard rules ask of a Makefile, worked out once per file: they ask for each
+ * finding, and each answer was a scan of the file's rules (a Makefile of n targets, each with a
+ * named run, took n² steps).
+ */
+export interface MakeFacts {
+  /** `.ONESHELL`: every recipe goes to one shell, so recipe-line prefixes matter on the first line only. */
+  oneShell: boolean;
+  /** See `makeShellErrexit`. */
+  shellErrexit: boolean;
+  /** The recipe line that holds `offset`. */
+  recipeLineAt(offset: number): RecipeLine | undefined;
 }
 
-/** `.ONESHELL`: every recipe goes to one shell, so recipe-line prefixes matter on the first line only. */
-export function isOneShell(doc: MakeDoc): boolean {
-  return doc.rules.some((r) => r.targets.includes(".ONESHELL"));
+export function makeFacts(doc: MakeDoc): MakeFacts {
+  const lines = doc.rules.flatMap((r) => r.recipe).sort((a, b) => a.start - b.start);
+  return {
+    oneShell: doc.rules.some((r) => r.targets.includes(".ONESHELL")),
+    shellErrexit: makeShellErrexit(doc),
+    recipeLineAt(offset) {
+      // The last line starting at or before `offset` (recipe lines do not overlap).
+      const line = lines[countAtOrBelow(lines, offset, (l) => l.start) - 1];
+      return line && offset < line.end ? line : undefined;
+    },
+  };
 }
 
 /**
  * Whether make's shell itself runs with `-e` (`.POSIX` in GNU make 4+, or `.SHELLFLAGS` holding
  * `-e`): only then does a failing command that is not the last of a recipe line stop the line.
  */
-export function makeShellErrexit(doc: MakeDoc): boolean {
+function makeShellErrexit(doc: MakeDoc): boolean {
   const flags = doc.variables.filter((v) => v.name === ".SHELLFLAGS" && !v.targets).at(-1);
   return doc.rules.some((r) => r.targets.includes(".POSIX")) || (flags !== undefined && /(^|\s)-[A-Za-z]*e/.test(flags.value));
 }

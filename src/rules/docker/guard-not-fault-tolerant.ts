@@ -1,6 +1,6 @@
 import { defineRule, type FixDescriptor, type RuleContext, type ShellCommand } from "../../engine/rule.js";
-import { execLines } from "../../languages/systemd/index.js";
-import { collectRunsAndRemovals, guardsOfRuns, isOneShell, makeShellErrexit, recipeLineAt, type Removal } from "./_name-guards.js";
+import { execLines, type ExecLine } from "../../languages/systemd/index.js";
+import { collectRunsAndRemovals, guardsOfRuns, makeFacts, type MakeFacts, type Removal } from "./_name-guards.js";
 
 type Options = { rmForceIgnoresMissing: boolean };
 
@@ -22,20 +22,34 @@ function inStartPhase(ctx: RuleContext<Options>, cmd: ShellCommand): boolean {
   return START_PHASES[ctx.language]?.has(cmd.region.label) === true;
 }
 
+/** What the rule asks of the host file, worked out once per file (not once per removal). */
+interface HostFacts {
+  make?: MakeFacts;
+  /** A systemd unit's command lines by where their program starts. */
+  execLineAt?: ReadonlyMap<number, ExecLine>;
+}
+
+function hostFacts(ctx: RuleContext<Options>): HostFacts {
+  const host = ctx.host;
+  if (host?.language === "make") return { make: makeFacts(host.doc) };
+  if (host?.language === "systemd") return { execLineAt: new Map(execLines(host.doc).map((l) => [l.programStart, l])) };
+  return {};
+}
+
 /**
  * Whether a failure of the command stops what it runs in: errexit, or its status is the region's
  * and the region's failure counts. A make recipe line is run by `sh -c` without `-e` (unless
  * `.POSIX` or `.SHELLFLAGS` say otherwise), so there only the line's last command decides; the
  * make adapter's `errexit` on every line is the coarser reading that suits other rules.
  */
-function failureIsFatal(ctx: RuleContext<Options>, cmd: ShellCommand): boolean {
+function failureIsFatal(ctx: RuleContext<Options>, cmd: ShellCommand, host: HostFacts): boolean {
   if (cmd.tolerated || cmd.background || cmd.region.assumptions.failureTolerated === true) return false;
   // Right of `&&`/`||`, in an `if`/`case` branch: the condition normally checked that the container
   // exists (`docker inspect N >/dev/null 2>&1 && docker rm -f N`), so "nothing to remove" does not happen.
   if (cmd.conditional) return false;
   const tail = cmd.tail !== undefined && STATUS_FROM_TAIL.has(cmd.region.origin);
-  if (cmd.region.origin === "make-recipe" && ctx.host?.language === "make") {
-    return tail || (isOneShell(ctx.host.doc) ? cmd.errexit : makeShellErrexit(ctx.host.doc));
+  if (cmd.region.origin === "make-recipe" && host.make) {
+    return tail || (host.make.oneShell ? cmd.errexit : host.make.shellErrexit);
   }
   return tail || cmd.errexit;
 }
@@ -104,16 +118,14 @@ function orTrue(text: string, cmd: ShellCommand): Edits | undefined {
 }
 
 /** The fix and how to describe it: `-` for a systemd command line or a whole make line, else ` || true`. */
-function fixFor(ctx: RuleContext<Options>, cmd: ShellCommand): { edits: Edits; how: string } | undefined {
+function fixFor(ctx: RuleContext<Options>, cmd: ShellCommand, host: HostFacts): { edits: Edits; how: string } | undefined {
   const text = ctx.source.text;
-  const host = ctx.host;
   if (cmd.region.kind === "argv") {
-    if (host?.language !== "systemd") return undefined;
-    const line = execLines(host.doc).find((l) => l.programStart === cmd.start);
+    const line = host.execLineAt?.get(cmd.start);
     return line ? { edits: [{ start: line.start, end: line.start, text: "-" }], how: `prefix the command with \`-\` (\`${cmd.region.label}=-…\`)` } : undefined;
   }
-  if (cmd.region.origin === "make-recipe" && host?.language === "make" && !isOneShell(host.doc)) {
-    const line = recipeLineAt(host.doc, cmd.start);
+  if (cmd.region.origin === "make-recipe" && host.make && !host.make.oneShell) {
+    const line = host.make.recipeLineAt(cmd.start);
     const after = orTrueOffset(text, cmd);
     if (line && after !== undefined && text.slice(line.textStart, cmd.start).trim() === "" && text.slice(after, line.end).trim() === "") {
       return { edits: [{ start: line.textStart, end: line.textStart, text: "-" }], how: "prefix the recipe line with `-`" };
@@ -234,15 +246,17 @@ export default defineRule<Options>({
   check(ctx) {
     const { byScope, runs } = collectRunsAndRemovals(ctx);
     ctx.onEnd(() => {
+      if (byScope.size === 0) return;
+      const host = hostFacts(ctx);
       const guards = guardsOfRuns(byScope, runs);
       for (const list of byScope.values()) {
         for (const r of list) {
           const run = guards.get(r);
           if (!run && !inStartPhase(ctx, r.cmd)) continue;
-          if (!failureIsFatal(ctx, r.cmd)) continue;
+          if (!failureIsFatal(ctx, r.cmd, host)) continue;
           const why = failsWhenMissing(r, ctx.options);
           if (!why) continue;
-          const fix = fixFor(ctx, r.cmd);
+          const fix = fixFor(ctx, r.cmd, host);
           const outcome = run
             ? `the guard of \`${run.run.invocation.tool} ${run.run.invocation.subcommand} --name ${run.display}\` then stops the very start it protects`
             : "the service fails to start whenever there is nothing to remove";

@@ -2,12 +2,12 @@ import { defineRule, type FixDescriptor, type RuleContext, type ShellCommand } f
 import {
   collectRunsAndRemovals,
   freeingRemoval,
-  isOneShell,
   lineStartOf,
+  makeFacts,
   names,
   oneLine,
-  recipeLineAt,
   removalsBefore,
+  type MakeFacts,
   type NamedRun,
   type Removal,
   type RemovalsByScope,
@@ -92,12 +92,12 @@ function shellInsertion(text: string, cmd: ShellCommand, guard: string, indentOk
   return [{ start: cmd.start, end: cmd.start, text: `${guard} || true\n${indent}` }];
 }
 
-function fixEdits(ctx: RuleContext, nr: NamedRun, s: Spelling): FixDescriptor["edits"] | undefined {
+/** `make`: the host Makefile's facts, when the host is one. */
+function fixEdits(ctx: RuleContext, nr: NamedRun, s: Spelling, make: MakeFacts | undefined): FixDescriptor["edits"] | undefined {
   const text = ctx.source.text;
   const { cmd } = nr;
   if (cmd.inSubstitution) return undefined;
   const guard = `${s.program} rm -f ${s.name}`;
-  const host = ctx.host;
   switch (cmd.region.origin) {
     case "file":
     case "upstart-script":
@@ -110,10 +110,10 @@ function fixEdits(ctx: RuleContext, nr: NamedRun, s: Spelling): FixDescriptor["e
       return [{ start: at, end: at, text: `ExecStartPre=-${guard}\n${indent}` }];
     }
     case "make-recipe": {
-      if (host?.language !== "make") return undefined;
-      const line = recipeLineAt(host.doc, cmd.start);
+      if (!make) return undefined;
+      const line = make.recipeLineAt(cmd.start);
       if (!line || line.sameLine) return undefined;
-      if (isOneShell(host.doc)) {
+      if (make.oneShell) {
         // One shell for the whole recipe: a shell line, repeating the line's recipe prefix and `@-+`.
         const p = line.recipePrefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
         return shellInsertion(text, cmd, guard, new RegExp(`^${p}[ \\t@+-]*$`));
@@ -277,6 +277,7 @@ export default defineRule({
     const { byScope, runs } = collectRunsAndRemovals(ctx);
     ctx.onEnd(() => {
       const text = ctx.source.text;
+      const make = ctx.host?.language === "make" ? makeFacts(ctx.host.doc) : undefined;
       // podman's `run --replace` removes an old container of that name itself.
       for (const nr of runs.filter((r) => !r.replaces)) {
         const before = removalsBefore(byScope, nr.cmd);
@@ -291,7 +292,7 @@ export default defineRule({
         const hint = miss ? ` (the \`${tool} ${miss.r.removal.action}\` on line ${ctx.source.lineOf(miss.r.cmd.start)} ${miss.why})` : "";
         const start = /\n/.test(text.slice(cmd.start, cmd.program.start)) ? cmd.start : cmd.program.start;
         const last = flag.words[flag.words.length - 1] ?? run.invocation.subcommandWord;
-        const edits = s ? fixEdits(ctx, nr, s) : undefined;
+        const edits = s ? fixEdits(ctx, nr, s, make) : undefined;
         ctx.report({
           at: { start, end: last.end },
           message:
