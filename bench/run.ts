@@ -8,8 +8,8 @@
  *
  *   node dist/bench/run.js [--quick] [--runs N] [--budget SECONDS] [--json FILE] [--only c,shell,fixtures,synthetic,latency]
  *
- * --runs N (default 5; --quick: 1) is how many rounds each group gets, so every figure is a
- * median of at least five; --budget SECONDS (default: none) bounds a group's time instead, for a
+ * --runs N (default 5; --quick: 1) is how many rounds each group gets (the latency group at
+ * least twice as many); --budget SECONDS (default: none) bounds a group's time instead, for a
  * quicker look, and a slow corpus then gets fewer rounds (the "runs" column says how many).
  */
 import { spawnSync } from "node:child_process";

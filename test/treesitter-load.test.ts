@@ -15,30 +15,7 @@ afterEach(() => {
 });
 
 describe("loading the first grammar", () => {
-  it("asks V8 for the runtime and the grammar before it waits for either", async () => {
-    const compile = vi.spyOn(wasm, "compile");
-    const ts = new TreeSitter();
-    try {
-      const loading = ts.grammar("c");
-      // Nothing awaited yet: both compilations were asked for by the call itself.
-      expect(compile).toHaveBeenCalledTimes(2);
-      const grammar = await loading;
-      const tree = ts.parse(grammar, "int main(void) { if (x) goto fail; return 0; }\n");
-      try {
-        expect(tree.rootNode.type).toBe("translation_unit");
-        expect(tree.rootNode.hasError).toBe(false);
-      } finally {
-        tree.delete();
-      }
-      // A second grammar compiles alone: the runtime is compiled once per instance.
-      compile.mockClear();
-      await ts.grammar("bash");
-      expect(compile).toHaveBeenCalledTimes(1);
-    } finally {
-      ts.dispose();
-    }
-  });
-
+  // First: once a test has set up the runtime, this process never compiles it again.
   it("fails the load when the runtime does not compile, and leaves no unhandled rejection behind", async () => {
     // Both fail: the grammar's failure, never awaited once the runtime's is seen, must be handled.
     // Replaced by hand: a spy would handle the promises it returns (it records how they settle).
@@ -59,6 +36,47 @@ describe("loading the first grammar", () => {
       wasm.compile = real;
       process.off("unhandledRejection", record);
       ts.dispose();
+    }
+  });
+
+  it("asks V8 for the runtime and the grammar before either is compiled", async () => {
+    // What happened, in order: each compilation asked for, and each one done.
+    const events: string[] = [];
+    const real = wasm.compile.bind(wasm);
+    const compile = vi.spyOn(wasm, "compile").mockImplementation((bytes: Uint8Array) => {
+      const n = events.filter((e) => e.startsWith("ask")).length;
+      events.push(`ask ${n}`);
+      const compiled = real(bytes);
+      void compiled.then(() => events.push(`done ${n}`));
+      return compiled;
+    });
+    const ts = new TreeSitter();
+    try {
+      const grammar = await ts.grammar("c");
+      expect(events.slice(0, 2)).toEqual(["ask 0", "ask 1"]);
+      expect(events.sort()).toEqual(["ask 0", "ask 1", "done 0", "done 1"]);
+      const tree = ts.parse(grammar, "int main(void) { if (x) goto fail; return 0; }\n");
+      try {
+        expect(tree.rootNode.type).toBe("translation_unit");
+        expect(tree.rootNode.hasError).toBe(false);
+      } finally {
+        tree.delete();
+      }
+      // A second grammar compiles alone: the runtime is compiled once.
+      compile.mockClear();
+      await ts.grammar("bash");
+      expect(compile).toHaveBeenCalledTimes(1);
+    } finally {
+      ts.dispose();
+    }
+    // web-tree-sitter keeps one runtime per process: another instance compiles its grammars only.
+    compile.mockClear();
+    const other = new TreeSitter();
+    try {
+      await other.grammar("c");
+      expect(compile).toHaveBeenCalledTimes(1);
+    } finally {
+      other.dispose();
     }
   });
 });

@@ -35,8 +35,8 @@ export interface ArgvWord {
 /**
  * The scopes that run to completion before a region's scope starts, in the order they run,
  * listed when first asked for (and then kept). A chain of n make targets or build stages gives
- * its regions n²/2 scopes in all; only a file with container removals asks (the name-guard
- * rules), so a file without them never lists them.
+ * its regions n²/2 scopes in all; the name-guard rules ask only in a file with container
+ * removals (dockerfile/no-test-step asks for the last stage's alone).
  */
 export type PrecedingScopes = () => readonly string[];
 

@@ -29,8 +29,6 @@ const MAX_KEPT_TREES = 4096;
 
 export class TreeSitter {
   private initialised: Promise<void> | undefined;
-  /** web-tree-sitter's runtime, compiling in the background (a run without a plan). */
-  private runtime: Promise<WebAssembly.Module> | undefined;
   /** How this instance compiles its modules; unset: as the process's V8 flags say, in the background. */
   private plan: WasmPlan | undefined;
   private readonly grammars = new Map<GrammarId, Promise<Grammar>>();
@@ -68,14 +66,15 @@ export class TreeSitter {
       await this.initialised;
       return withParser(id, Language.loadSync(compileUnder(plan.grammars.includes(id), grammarBytes())));
     }
-    // The runtime and the grammar compile at once, in the background, while this thread goes on
-    // (web-tree-sitter's own loading compiles the grammar only once the runtime is ready).
-    const runtime = (this.runtime ??= compileInBackground(runtimeBytes()));
-    const grammar = compileInBackground(grammarBytes());
+    // The runtime (unless this process has it already) and the grammar compile at once, in the
+    // background, while this thread goes on (web-tree-sitter's own loading compiles the grammar
+    // only once the runtime is ready).
+    const bytes = grammarBytes();
+    this.initialised ??= initialiseInBackground();
+    const grammar = compileInBackground(bytes);
     // Awaited only once the runtime is ready: should the runtime fail first, the grammar's own
     // failure must not end the process as an unhandled rejection.
     grammar.catch(() => undefined);
-    this.initialised ??= runtime.then((module) => Parser.init({ instantiateWasm: instantiateWith(() => module) }));
     await this.initialised;
     return withParser(id, Language.loadSync(await grammar));
   }
@@ -166,6 +165,26 @@ function instantiateWith(module: () => WebAssembly.Module) {
     receive(instantiate(m, imports), m);
     return {};
   };
+}
+
+/**
+ * web-tree-sitter's runtime set up, its WebAssembly compiled in the background. web-tree-sitter
+ * keeps one runtime per process: once it has one, `Parser.init` resolves without asking for the
+ * WebAssembly again, and nothing is compiled. Otherwise it asks through `instantiateWasm`, from
+ * within the call; a compilation that fails rejects (web-tree-sitter would wait for `receive`
+ * for ever).
+ */
+function initialiseInBackground(): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    Parser.init({
+      instantiateWasm: (imports: object, receive: (instance: object, module: WebAssembly.Module) => void): object => {
+        compileInBackground(runtimeBytes())
+          .then((module) => receive(instantiate(module, imports), module))
+          .catch(reject);
+        return {};
+      },
+    }).then(resolve, reject);
+  });
 }
 
 /**

@@ -277,7 +277,7 @@ export default defineRule({
     const { byScope, runs } = collectRunsAndRemovals(ctx);
     ctx.onEnd(() => {
       const text = ctx.source.text;
-      const make = ctx.host?.language === "make" ? makeFacts(ctx.host.doc) : undefined;
+      const make = runs.length > 0 && ctx.host?.language === "make" ? makeFacts(ctx.host.doc) : undefined;
       // podman's `run --replace` removes an old container of that name itself.
       for (const nr of runs.filter((r) => !r.replaces)) {
         const before = removalsBefore(byScope, nr.cmd);
