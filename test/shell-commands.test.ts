@@ -192,4 +192,27 @@ describe("what the walk asks of web-tree-sitter", () => {
     ]);
     expect(cmds.filter((c) => c.tail).map((c) => c.name)).toEqual(["deploy"]);
   });
+
+  // tree-sitter nests `a && b && c` as `(a && b) && c`: a chain of n commands is n lists deep, and
+  // what each level adds to the commands below it is worked out once, not once per command.
+  it("reads the place of each command of a long && chain, and of the statements around it", async () => {
+    const n = 60;
+    const chain = Array.from({ length: n }, (_, i) => `c${i}`).join(" && ");
+    const cmds = await commands(`${chain} &\nif ${chain}; then x; fi\necho "$(${chain})" | tail\n`);
+    const place = (c: ShellCommand): string =>
+      `${c.tolerated ? "T" : "-"}${c.conditional ? "C" : "-"}${c.background ? "B" : "-"}${c.inSubstitution ? "S" : "-"}`;
+    const expected = (i: number, around: { T?: boolean; C?: boolean; B?: boolean; S?: boolean }): string =>
+      `${i < n - 1 || around.T ? "T" : "-"}${i > 0 || around.C ? "C" : "-"}${around.B ? "B" : "-"}${around.S ? "S" : "-"}`;
+    const names = cmds.map((c) => c.name);
+    const chained = Array.from({ length: n }, (_, i) => `c${i}`);
+    expect(names).toEqual([...chained, ...chained, "x", "echo", ...chained, "tail"]);
+    expect(cmds.slice(0, n).map(place)).toEqual(Array.from({ length: n }, (_, i) => expected(i, { B: true })));
+    // In the condition of an `if`: every one is tolerated.
+    expect(cmds.slice(n, 2 * n).map(place)).toEqual(Array.from({ length: n }, (_, i) => expected(i, { T: true })));
+    expect(place(cmds[2 * n] as ShellCommand)).toBe("-C--");
+    // In a substitution on the left of a pipe: tolerated (not the pipeline's last), in a substitution.
+    expect(place(cmds[2 * n + 1] as ShellCommand)).toBe("T---");
+    expect(cmds.slice(2 * n + 2, 3 * n + 2).map(place)).toEqual(Array.from({ length: n }, (_, i) => expected(i, { T: true, S: true })));
+    expect(place(cmds[3 * n + 2] as ShellCommand)).toBe("----");
+  });
 });

@@ -268,6 +268,8 @@ class TreeFacts {
   private readonly typeOf = new Map<number, string>();
   private readonly kidsOf = new Map<number, Kids>();
   private readonly fieldIds = new Map<number, Map<string, ReadonlySet<number>>>();
+  /** What every level from a node up to the root adds to the flags of the commands inside it (see `flagsOf`). */
+  private readonly flagsOfNode = new Map<number, Flags>();
 
   constructor(private readonly root: Node) {}
 
@@ -344,14 +346,32 @@ class TreeFacts {
    * root until the walk ends: a script of 12,000 commands under one `if`, 0.8 MB, peaked at 196 MB.)
    */
   moveOn(last: readonly Node[], next: readonly Node[]): void {
-    const kept = new Set(next.map((n) => n.id));
-    for (const n of last) if (!kept.has(n.id)) this.forget(n);
+    // Both paths end at the root, and share their outermost nodes up to where they part: found
+    // by a binary search from the root end, so a command nested n deep costs log n here.
+    const sameFromRoot = (i: number): boolean => (last[last.length - 1 - i] as Node).id === (next[next.length - 1 - i] as Node).id;
+    let lo = 0;
+    let hi = Math.min(last.length, next.length);
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sameFromRoot(mid)) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = 0; i < last.length - lo; i++) this.forget(last[i] as Node);
+  }
+
+  flagsAt(node: Node): Flags | undefined {
+    return this.flagsOfNode.get(node.id);
+  }
+
+  keepFlags(node: Node, flags: Flags): void {
+    this.flagsOfNode.set(node.id, flags);
   }
 
   private forget(node: Node): void {
     for (const c of this.kidsOf.get(node.id)?.nodes ?? []) this.typeOf.delete(c.id);
     this.kidsOf.delete(node.id);
     this.fieldIds.delete(node.id);
+    this.flagsOfNode.delete(node.id);
   }
 }
 
@@ -378,36 +398,58 @@ export interface Flags {
   inSubstitution: boolean;
 }
 
-/** Where a node sits, read off its ancestors (`path`: the node, then its ancestors, innermost first). */
+const NO_FLAGS: Flags = Object.freeze({ tolerated: false, conditional: false, background: false, inFunction: false, inSubstitution: false });
+
+/**
+ * Where a node sits, read off its ancestors (`path`: the node, then its ancestors, innermost
+ * first). What each level adds is the same for every node below it, so the flags of each
+ * ancestor are kept (`TreeFacts.flagsAt`) and a command adds only the levels its predecessor
+ * did not share: a statement of n commands joined by `&&` nests n deep.
+ */
 function flagsOf(tree: TreeFacts, path: readonly Node[]): Flags {
-  const f: Flags = { tolerated: false, conditional: false, background: false, inFunction: false, inSubstitution: false };
-  for (let i = 1; i < path.length; i++) {
-    const child = path[i - 1] as Node;
-    const parent = path[i] as Node;
-    const t = tree.type(parent);
-    const kids = tree.kids(parent);
-    const at = tree.position(parent, child);
-    // `&` ends the statement it follows and runs all of it in the background: `a && b &`, `a | b &`.
-    if (at !== -1 && kids.types[at + 1] === "&") f.background = true;
-    if (t === "list") {
-      const isLeft = at !== -1 && kids.named.indexOf(true) === at;
-      const op = opOf(tree, parent);
-      if (isLeft) f.tolerated = true;
-      else if (op === "&&" || op === "||") f.conditional = true;
-    } else if (t === "pipeline") {
-      if (kids.named.lastIndexOf(true) !== at) f.tolerated = true;
-    } else if (t === "negated_command") {
-      f.tolerated = true;
-    } else if (CONDITION_PARENTS.has(t)) {
-      if (isConditionOf(tree, parent, child)) f.tolerated = true;
-      else f.conditional = true;
-    } else if (t === "else_clause" || t === "case_item" || t === "for_statement" || t === "c_style_for_statement") {
-      f.conditional = true;
-    } else if (t === "function_definition") {
-      f.inFunction = true;
-    } else if (t === "command_substitution" || t === "process_substitution") {
-      f.inSubstitution = true;
-    }
+  let known = 0;
+  while (known < path.length && tree.flagsAt(path[known] as Node) === undefined) known++;
+  let f: Flags;
+  if (known === path.length) {
+    known = path.length - 1;
+    f = NO_FLAGS;
+    tree.keepFlags(path[known] as Node, f);
+  } else {
+    f = tree.flagsAt(path[known] as Node) as Flags;
+  }
+  for (let i = known - 1; i >= 0; i--) {
+    f = withLevel(tree, f, path[i + 1] as Node, path[i] as Node);
+    tree.keepFlags(path[i] as Node, f);
+  }
+  return { ...f };
+}
+
+/** `above` with what `parent` adds for `child` (and everything inside `child`). */
+function withLevel(tree: TreeFacts, above: Flags, parent: Node, child: Node): Flags {
+  const f: Flags = { ...above };
+  const t = tree.type(parent);
+  const kids = tree.kids(parent);
+  const at = tree.position(parent, child);
+  // `&` ends the statement it follows and runs all of it in the background: `a && b &`, `a | b &`.
+  if (at !== -1 && kids.types[at + 1] === "&") f.background = true;
+  if (t === "list") {
+    const isLeft = at !== -1 && kids.named.indexOf(true) === at;
+    const op = opOf(tree, parent);
+    if (isLeft) f.tolerated = true;
+    else if (op === "&&" || op === "||") f.conditional = true;
+  } else if (t === "pipeline") {
+    if (kids.named.lastIndexOf(true) !== at) f.tolerated = true;
+  } else if (t === "negated_command") {
+    f.tolerated = true;
+  } else if (CONDITION_PARENTS.has(t)) {
+    if (isConditionOf(tree, parent, child)) f.tolerated = true;
+    else f.conditional = true;
+  } else if (t === "else_clause" || t === "case_item" || t === "for_statement" || t === "c_style_for_statement") {
+    f.conditional = true;
+  } else if (t === "function_definition") {
+    f.inFunction = true;
+  } else if (t === "command_substitution" || t === "process_substitution") {
+    f.inSubstitution = true;
   }
   return f;
 }
