@@ -61,8 +61,12 @@ export class TreeSitter {
     // `import("fs/promises")`, which starts Node's ES module loader (and fails inside the bundle).
     const grammarBytes = (): Uint8Array => readFileSync(require.resolve(WASM[id]));
     if (plan) {
-      const runtime = (): WebAssembly.Module => compileUnder(plan.runtime, runtimeBytes());
-      this.initialised ??= Parser.init({ instantiateWasm: instantiateWith(runtime) });
+      const instantiateWasm: InstantiateWasm = (imports, receive) => {
+        const module = compileUnder(plan.runtime, runtimeBytes());
+        receive(instantiate(module, imports), module);
+        return {};
+      };
+      this.initialised ??= Parser.init({ instantiateWasm });
       await this.initialised;
       return withParser(id, Language.loadSync(compileUnder(plan.grammars.includes(id), grammarBytes())));
     }
@@ -159,13 +163,7 @@ function withParser(id: GrammarId, language: Language): Grammar {
  * finishes the set-up. web-tree-sitter types its options as Emscripten's module, which it does
  * not declare, so this signature is checked against web-tree-sitter 0.27's code, not by TypeScript.
  */
-function instantiateWith(module: () => WebAssembly.Module) {
-  return (imports: object, receive: (instance: object, module: WebAssembly.Module) => void): object => {
-    const m = module();
-    receive(instantiate(m, imports), m);
-    return {};
-  };
-}
+type InstantiateWasm = (imports: object, receive: (instance: object, module: WebAssembly.Module) => void) => object;
 
 /**
  * web-tree-sitter's runtime set up, its WebAssembly compiled in the background. web-tree-sitter
@@ -176,14 +174,13 @@ function instantiateWith(module: () => WebAssembly.Module) {
  */
 function initialiseInBackground(): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    Parser.init({
-      instantiateWasm: (imports: object, receive: (instance: object, module: WebAssembly.Module) => void): object => {
-        compileInBackground(runtimeBytes())
-          .then((module) => receive(instantiate(module, imports), module))
-          .catch(reject);
-        return {};
-      },
-    }).then(resolve, reject);
+    const instantiateWasm: InstantiateWasm = (imports, receive) => {
+      compileInBackground(runtimeBytes())
+        .then((module) => receive(instantiate(module, imports), module))
+        .catch(reject);
+      return {};
+    };
+    Parser.init({ instantiateWasm }).then(resolve, reject);
   });
 }
 
