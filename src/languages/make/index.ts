@@ -20,5 +20,5 @@ export {
   parseMakefile,
   type RecipeLine,
 } from "./parse.js";
-export { makeShellRegions } from "./regions.js";
+export { makeShellRegions, recipeSettings, type RecipeSettings } from "./regions.js";
 export { makeToShell, recipeLineChars } from "./shell-text.js";

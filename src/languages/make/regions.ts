@@ -31,7 +31,7 @@ const SPECIAL_TARGETS: ReadonlySet<string> = new Set([
 ]);
 
 /** What the special targets and variables of the Makefile change about how recipes run. */
-interface RecipeSettings {
+export interface RecipeSettings {
   /** `.ONESHELL`: a rule's whole recipe goes to one shell. */
   oneShell: boolean;
   /** The shell itself runs with `-e`: `.POSIX` (GNU make 4+) or a `.SHELLFLAGS` holding `-e`. */
@@ -42,7 +42,7 @@ interface RecipeSettings {
   ignored: ReadonlySet<string>;
 }
 
-function recipeSettings(doc: MakeDoc): RecipeSettings {
+export function recipeSettings(doc: MakeDoc): RecipeSettings {
   const special = (name: string): MakeRule[] => doc.rules.filter((r) => r.targets.includes(name));
   const ignore = special(".IGNORE");
   const shellFlags = doc.variables.filter((v) => v.name === ".SHELLFLAGS" && !v.targets).at(-1);

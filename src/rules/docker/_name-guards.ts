@@ -10,7 +10,7 @@
 import { countAtOrBelow } from "../../engine/sorted.js";
 import type { RuleContext, ShellCommand } from "../../engine/rule.js";
 import type { ShellWord } from "../../languages/shell/commands.js";
-import type { MakeDoc, RecipeLine } from "../../languages/make/index.js";
+import { recipeSettings, type MakeDoc, type RecipeLine } from "../../languages/make/index.js";
 import {
   CONTAINER_TOOLS,
   comparableName,
@@ -161,7 +161,10 @@ export function lineStartOf(text: string, offset: number): number {
 export interface MakeFacts {
   /** `.ONESHELL`: every recipe goes to one shell, so recipe-line prefixes matter on the first line only. */
   oneShell: boolean;
-  /** See `makeShellErrexit`. */
+  /**
+   * make's shell itself runs with `-e` (`.POSIX` in GNU make 4+, or `.SHELLFLAGS` holding `-e`):
+   * only then does a failing command that is not the last of a recipe line stop the line.
+   */
   shellErrexit: boolean;
   /** The recipe line that holds `offset`. */
   recipeLineAt(offset: number): RecipeLine | undefined;
@@ -169,9 +172,11 @@ export interface MakeFacts {
 
 export function makeFacts(doc: MakeDoc): MakeFacts {
   const lines = doc.rules.flatMap((r) => r.recipe).sort((a, b) => a.start - b.start);
+  // As the make adapter reads them for the regions.
+  const { oneShell, shellErrexit } = recipeSettings(doc);
   return {
-    oneShell: doc.rules.some((r) => r.targets.includes(".ONESHELL")),
-    shellErrexit: makeShellErrexit(doc),
+    oneShell,
+    shellErrexit,
     recipeLineAt(offset) {
       // The last line starting at or before `offset` (recipe lines do not overlap).
       const line = lines[countAtOrBelow(lines, offset, (l) => l.start) - 1];
@@ -180,11 +185,3 @@ export function makeFacts(doc: MakeDoc): MakeFacts {
   };
 }
 
-/**
- * Whether make's shell itself runs with `-e` (`.POSIX` in GNU make 4+, or `.SHELLFLAGS` holding
- * `-e`): only then does a failing command that is not the last of a recipe line stop the line.
- */
-function makeShellErrexit(doc: MakeDoc): boolean {
-  const flags = doc.variables.filter((v) => v.name === ".SHELLFLAGS" && !v.targets).at(-1);
-  return doc.rules.some((r) => r.targets.includes(".POSIX")) || (flags !== undefined && /(^|\s)-[A-Za-z]*e/.test(flags.value));
-}
