@@ -14,6 +14,7 @@ import { projectFacts, type ProjectFacts } from "./project.js";
 import { readSource } from "./read.js";
 import { rulesKey, selectRules, type RuleSelection } from "./registry.js";
 import type { Finding, LanguageId, Notice, RunResult } from "./types.js";
+import { inWindow } from "./window.js";
 import type { WasmPlan } from "../languages/wasm-compile.js";
 
 export interface RunOptions {
@@ -92,6 +93,14 @@ export interface RunOutcome {
  * costs more than it saves on a pre-commit-sized run.
  */
 export const PARALLEL_THRESHOLD = 64;
+
+/**
+ * Files a run below `PARALLEL_THRESHOLD` lints at once in this thread. One file's wait (its read,
+ * a grammar still compiling in the background) is then another's turn: while the first shell file
+ * waits for the bash grammar, the next ones are read and their hosts parsed. A larger run lints one
+ * file at a time: it gained nothing measurable from this, and each file in flight holds its text.
+ */
+const SMALL_RUN_WINDOW = 8;
 
 /**
  * Languages whose rules need no facts about the rest of the tree: a worker pool lints them while
@@ -280,9 +289,11 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
     const plan = options.tiering?.choose({ ...counts, cParsedBytes: found });
     if (plan) linters.planCompilation(plan);
     for (const w of waiting.splice(0)) outcomes.set(w.index, await finishFile(linters.for(w.task), w.task, w.prepared, options.fix));
-    for (const [index, task] of todo) {
-      if (!outcomes.has(index)) outcomes.set(index, await lintFileOnDisk(linters.for(task), task, options.maxBytes, project, options.fix));
-    }
+    await inWindow(
+      todo.filter(([index]) => !outcomes.has(index)),
+      todo.length < PARALLEL_THRESHOLD ? SMALL_RUN_WINDOW : 1,
+      async ([index, task]) => void outcomes.set(index, await lintFileOnDisk(linters.for(task), task, options.maxBytes, project, options.fix)),
+    );
     return outcomes;
   }
 }

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { inWindow } from "../src/engine/window.js";
+
+/** A promise and the functions that settle it. */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
+  let resolve!: () => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe("inWindow", () => {
+  it("starts items in order, at most `limit` unfinished at once, and waits for all", async () => {
+    const gates = Array.from({ length: 7 }, deferred);
+    const started: number[] = [];
+    const finished: number[] = [];
+    let running = 0;
+    let most = 0;
+    const done = inWindow([0, 1, 2, 3, 4, 5, 6], 3, async (i) => {
+      started.push(i);
+      running++;
+      most = Math.max(most, running);
+      await gates[i]?.promise;
+      running--;
+      finished.push(i);
+    });
+    await turn();
+    expect(started).toEqual([0, 1, 2]);
+    // A later item finishing first frees its lane for the next item, not an earlier one.
+    gates[2]?.resolve();
+    await turn();
+    expect(started).toEqual([0, 1, 2, 3]);
+    for (const g of gates) g.resolve();
+    await done;
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect([...finished].sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(most).toBe(3);
+  });
+
+  it("with a limit of 1 runs one item at a time", async () => {
+    const log: string[] = [];
+    await inWindow(["a", "b", "c"], 1, async (x) => {
+      log.push(`start ${x}`);
+      await turn();
+      log.push(`end ${x}`);
+    });
+    expect(log).toEqual(["start a", "end a", "start b", "end b", "start c", "end c"]);
+  });
+
+  it("rejects with the first failure and starts nothing after it", async () => {
+    const started: number[] = [];
+    const run = inWindow([0, 1, 2, 3, 4], 2, async (i) => {
+      started.push(i);
+      await turn();
+      if (i === 1) throw new Error("item 1 failed");
+    });
+    await expect(run).rejects.toThrow("item 1 failed");
+    await turn();
+    await turn();
+    // Items 0 and 1 ran side by side; 0 finished first and started 2; 1's failure stops the rest.
+    expect(started).toEqual([0, 1, 2]);
+  });
+
+  it("resolves at once for no items", async () => {
+    let calls = 0;
+    await inWindow([], 8, async () => void calls++);
+    expect(calls).toBe(0);
+  });
+});
