@@ -431,9 +431,10 @@ function toLayer(flat: Flat, baseDir: string): Layer {
   };
 }
 
+/** Whether `p` is a file. Most directories hold no config file: a missing one is answered without an exception (~15 µs each). */
 function isFile(p: string): boolean {
   try {
-    return statSync(p).isFile();
+    return statSync(p, { throwIfNoEntry: false })?.isFile() === true;
   } catch {
     return false;
   }
