@@ -1,21 +1,22 @@
 /**
  * Runs `work` on each item, starting them in order, with at most `limit` unfinished at a time.
- * Resolves when all have finished; rejects with the first failure (items not started by then are
- * not started).
+ * Resolves when all have finished. After a failure no more items are started; once those already
+ * started have finished, it rejects with the first failure (so nothing still runs when the
+ * caller cleans up).
  */
 export async function inWindow<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  let failed = false;
+  let failure: { error: unknown } | undefined;
   const lane = async (): Promise<void> => {
-    while (!failed && next < items.length) {
+    while (failure === undefined && next < items.length) {
       const item = items[next++] as T;
       try {
         await work(item);
-      } catch (e) {
-        failed = true;
-        throw e;
+      } catch (error) {
+        failure ??= { error };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (failure) throw failure.error;
 }
