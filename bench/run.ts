@@ -453,7 +453,7 @@ function marginal(synth: readonly CorpusResult[], ms: (c: CorpusResult) => numbe
 }
 
 /** The largest synthetic tree at -j1 on one core and on two, and at -j2 on two. */
-function coresTable(c: CorpusResult, oneCore: Timing): string {
+function coresTable(c: CorpusResult, oneCore: Timing, cores: number): string {
   const row = (what: string, t: Timing): string[] => [
     what,
     seconds(t.medianMs) + flag(t),
@@ -461,6 +461,7 @@ function coresTable(c: CorpusResult, oneCore: Timing): string {
     t.medianCpuMs === undefined ? "n/a" : fixed(t.medianCpuMs / t.medianMs, 2),
     times(t.medianMs / c.j2.medianMs),
     rssMb(t.peakRssKb),
+    t.findings === undefined ? "n/a" : String(t.findings),
     String(t.runs),
   ];
   return table(
@@ -471,9 +472,10 @@ function coresTable(c: CorpusResult, oneCore: Timing): string {
       { title: "cores busy", align: "right" },
       { title: "÷ -j2", align: "right" },
       { title: "peak RSS MB", align: "right" },
+      { title: "findings", align: "right" },
       { title: "runs", align: "right" },
     ],
-    [row("-j 1, pinned to one core", oneCore), row("-j 1, two cores", c.j1), row("-j 2, two cores", c.j2)],
+    [row("-j 1, pinned to one core", oneCore), row(`-j 1, all ${cores} cores`, c.j1), row(`-j 2, all ${cores} cores`, c.j2)],
   );
 }
 
@@ -543,10 +545,10 @@ function verdicts(r: Results): Verdict[] {
   const largest = synth[synth.length - 1];
   if (largest) {
     const sp = largest.j1.medianMs / largest.j2.medianMs;
-    out.push({ target: `2-worker speedup t1/t2 on ${largest.name} ≥ 1.6× (both runs on two cores)`, figure: times(sp), met: sp >= 1.6 });
+    out.push({ target: `2-worker speedup t1/t2 on ${largest.name} ≥ 1.6× (both runs on all ${r.machine.cores} cores)`, figure: times(sp), met: sp >= 1.6 });
     if (largest.oneCore) {
       const cores = largest.oneCore.medianMs / largest.j2.medianMs;
-      out.push({ target: `2-core speedup on ${largest.name} ≥ 1.6× (-j1 pinned to one core ÷ -j2 on two)`, figure: times(cores), met: cores >= 1.6 });
+      out.push({ target: `2-core speedup on ${largest.name} ≥ 1.6× (-j1 pinned to one core ÷ -j2 on all ${r.machine.cores})`, figure: times(cores), met: cores >= 1.6 });
     }
     const lin = costGrowth(synth);
     if (Number.isFinite(lin)) {
@@ -609,7 +611,7 @@ function report(r: Results): string {
   }
   const pinned = synth.find((c) => c.oneCore);
   if (pinned?.oneCore) {
-    parts.push("## one core against two", "", coresTable(pinned, pinned.oneCore), "");
+    parts.push("## one core against two", "", coresTable(pinned, pinned.oneCore, r.machine.cores), "");
     parts.push("- one core: the whole process pinned with taskset, V8's compiler and collector threads included; cores busy = cpu s ÷ s", "");
   }
   if (r.latency) parts.push("## latency", "", latencyTable(r.latency), "");

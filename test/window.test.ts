@@ -40,9 +40,9 @@ describe("inWindow", () => {
     expect(most).toBe(3);
   });
 
-  it("with a limit of 1 runs one item at a time", async () => {
+  it.each([1, 0, -2, 2.5, Number.NaN])("with a limit of %s runs one item at a time", async (limit) => {
     const log: string[] = [];
-    await inWindow(["a", "b", "c"], 1, async (x) => {
+    await inWindow(["a", "b", "c"], limit, async (x) => {
       log.push(`start ${x}`);
       await turn();
       log.push(`end ${x}`);

@@ -95,10 +95,11 @@ export interface RunOutcome {
 export const PARALLEL_THRESHOLD = 64;
 
 /**
- * Files a run below `PARALLEL_THRESHOLD` lints at once in this thread. One file's wait (its read,
- * a grammar still compiling in the background) is then another's turn: while the first shell file
- * waits for the bash grammar, the next ones are read and their hosts parsed. A larger run lints one
- * file at a time: it gained nothing measurable from this, and each file in flight holds its text.
+ * Files a run below `PARALLEL_THRESHOLD` lints at once in this thread. A file that waits for a
+ * grammar still compiling in the background gives the next ones their turn: while the first shell
+ * file waits for the bash grammar, the files after it are read (synchronously) and their hosts
+ * parsed. A larger run lints one file at a time: it gained nothing measurable from this, and each
+ * file in flight holds its text.
  */
 const SMALL_RUN_WINDOW = 8;
 

@@ -1,5 +1,6 @@
 /**
- * Runs `work` on each item, starting them in order, with at most `limit` unfinished at a time.
+ * Runs `work` on each item, starting them in order, with at most `limit` unfinished at a time (a
+ * limit that is not a positive whole number counts as 1).
  * Resolves when all have finished. After a failure no more items are started; once those already
  * started have finished, it rejects with the first failure (so nothing still runs when the
  * caller cleans up).
@@ -17,6 +18,7 @@ export async function inWindow<T>(items: readonly T[], limit: number, work: (ite
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  const lanes = Math.min(items.length, Number.isInteger(limit) && limit > 0 ? limit : 1);
+  await Promise.all(Array.from({ length: lanes }, lane));
   if (failure) throw failure.error;
 }
