@@ -20,5 +20,5 @@ export {
   type DStage,
 } from "./parse.js";
 export type { ParserDirective } from "./lines.js";
-export { dockerfileShellRegions, shellsInEffect, stagePrerequisites } from "./shell-regions.js";
+export { dockerfileShellRegions, shellsInEffect, stagePrerequisites, stageScope } from "./shell-regions.js";
 export { copySources, entrypointTargets, finalStageChain, type CopySource } from "./targets.js";

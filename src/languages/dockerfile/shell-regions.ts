@@ -201,6 +201,11 @@ export function shellsInEffect(doc: DockerfileDoc): { at: (readonly string[])[];
   return { at, final };
 }
 
+/** The scope of a stage's RUN regions (its ONBUILD triggers' is this plus `:onbuild`). */
+export function stageScope(index: number): string {
+  return `dockerfile:stage${index}`;
+}
+
 /** The index of the first stage of each name (lower case): the one a reference to that name means, from any later stage. */
 export function firstStageNamed(doc: DockerfileDoc): Map<string, number> {
   const first = new Map<string, number>();
@@ -240,7 +245,7 @@ export function stagePrerequisites(doc: DockerfileDoc): Map<number, PrecedingSco
   const firstNamed = firstStageNamed(doc);
   const refs = new Map<number, string[]>(doc.stages.map((stage) => [stage.index, [stage.image]]));
   for (const ins of doc.instructions) refs.get(ins.stage)?.push(...instructionRefs(ins));
-  const scopes = doc.stages.map((stage) => `dockerfile:stage${stage.index}`);
+  const scopes = doc.stages.map((stage) => stageScope(stage.index));
   const words = Math.ceil(doc.stages.length / 32);
   const sets: Uint32Array[] = [];
   const out = new Map<number, PrecedingScopes>();
@@ -274,10 +279,10 @@ export function dockerfileShellRegions(doc: DockerfileDoc, text: string): ShellR
   const regions: ShellRegion[] = [];
   doc.instructions.forEach((ins, i) => {
     if (ins.keyword === "RUN") {
-      const ctx = { label: "RUN", scope: `dockerfile:stage${ins.stage}`, precededBy: prerequisites.get(ins.stage) ?? NO_PRECEDING_SCOPES, host: ins, shell: shells.at[i] ?? DEFAULT_SHELL };
+      const ctx = { label: "RUN", scope: stageScope(ins.stage), precededBy: prerequisites.get(ins.stage) ?? NO_PRECEDING_SCOPES, host: ins, shell: shells.at[i] ?? DEFAULT_SHELL };
       regions.push(...runRegions(ctx, ins, text));
     } else if (ins.keyword === "ONBUILD" && ins.onbuild?.keyword === "RUN") {
-      const ctx = { label: "ONBUILD RUN", scope: `dockerfile:stage${ins.stage}:onbuild`, precededBy: NO_PRECEDING_SCOPES, host: ins, shell: shells.final.get(ins.stage) ?? DEFAULT_SHELL };
+      const ctx = { label: "ONBUILD RUN", scope: `${stageScope(ins.stage)}:onbuild`, precededBy: NO_PRECEDING_SCOPES, host: ins, shell: shells.final.get(ins.stage) ?? DEFAULT_SHELL };
       regions.push(...runRegions(ctx, ins.onbuild, text));
     }
   });

@@ -3,6 +3,7 @@ import {
   copySources,
   shellsInEffect,
   stagePrerequisites,
+  stageScope,
   type DInstruction,
   type DockerfileDoc,
 } from "../../languages/dockerfile/index.js";
@@ -88,10 +89,6 @@ export function isApplicationSource(source: string): boolean {
 }
 
 /* ------------------------------------------------------------------ stages */
-
-function stageScope(stage: number): string {
-  return `dockerfile:stage${stage}`;
-}
 
 /** Scopes of the stages the default build runs: the last stage and the stages it depends on. */
 function builtScopes(doc: DockerfileDoc): Set<string> {
