@@ -9,7 +9,7 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { Worker, type WorkerOptions } from "node:worker_threads";
 import type { FixRequest } from "./autofix.js";
 import type { FileOutcome, FileTask } from "./lint-file.js";
 import type { ProjectFacts } from "./project.js";
@@ -80,48 +80,63 @@ interface Queued {
   project: ProjectFacts | undefined;
 }
 
+/** What the pool uses of a `Worker`. */
+export type LintWorker = Pick<Worker, "on" | "postMessage" | "terminate">;
+
 export class WorkerPool {
-  private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
+  private readonly workers: LintWorker[] = [];
+  private readonly idle: LintWorker[] = [];
   private readonly queue: Queued[] = [];
-  private readonly inFlight = new Map<number, { indexes: number[]; worker: Worker }>();
+  private readonly inFlight = new Map<number, { indexes: number[]; worker: LintWorker }>();
   private readonly outcomes = new Map<number, FileOutcome>();
   private nextBatch = 0;
   private plan: WasmPlan | undefined;
   private planned = false;
   /** Per worker, the indexes of the files it holds, in the order it held them. */
-  private readonly heldBy = new Map<Worker, number[]>();
+  private readonly heldBy = new Map<LintWorker, number[]>();
   private submitted = 0;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   /** Characters of text held by the workers so far: what the files that need a parse weigh. */
   heldBytes = 0;
 
-  /** `onHeld`: told `heldBytes` each time a batch held some. */
+  /**
+   * `onHeld`: told `heldBytes` each time a batch held some. `spawn` starts one worker (tests pass
+   * their own). Should one fail to start (a thread limit, say: Node throws), those already
+   * started are stopped before the error is thrown: nothing is left to keep the process alive.
+   */
   constructor(
     script: URL,
     size: number,
     init: WorkerInit,
     private readonly onHeld?: (heldBytes: number) => void,
+    spawn: (script: URL, options: WorkerOptions) => LintWorker = (s, o) => new Worker(s, o),
   ) {
-    for (let i = 0; i < size; i++) {
-      // A worker's live data is small (one file's text and findings at a time, and the texts it
-      // holds until the WebAssembly choice: what the run wants found, 3 MB, and a batch more at
-      // most, shared between the workers; trees live in WebAssembly memory): capping its JS
-      // heap makes V8 collect garbage early instead of growing towards its default limit, which
-      // kept peak RSS over 300 MB on large trees. Its nursery too (WORKER_YOUNG_MB).
-      const w = new Worker(script, {
-        workerData: init,
-        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
-      });
-      w.on("message", (res: WorkerResponse) => (res.kind === "batch" ? this.done(w, res) : this.released(w, res)));
-      w.on("error", (e) => this.fail(e));
-      w.on("exit", (code) => {
-        if (code !== 0 && !this.failure) this.fail(new Error(`a lint worker exited with code ${code}`));
-      });
-      this.workers.push(w);
-      this.idle.push(w);
+    try {
+      for (let i = 0; i < size; i++) this.start(spawn, script, init);
+    } catch (e) {
+      for (const w of this.workers) void w.terminate();
+      throw e;
     }
+  }
+
+  private start(spawn: (script: URL, options: WorkerOptions) => LintWorker, script: URL, init: WorkerInit): void {
+    // A worker's live data is small (one file's text and findings at a time, and the texts it
+    // holds until the WebAssembly choice: what the run wants found, 3 MB, and a batch more at
+    // most, shared between the workers; trees live in WebAssembly memory): capping its JS
+    // heap makes V8 collect garbage early instead of growing towards its default limit, which
+    // kept peak RSS over 300 MB on large trees. Its nursery too (WORKER_YOUNG_MB).
+    const w = spawn(script, {
+      workerData: init,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+    });
+    w.on("message", (res: WorkerResponse) => (res.kind === "batch" ? this.done(w, res) : this.released(w, res)));
+    w.on("error", (e) => this.fail(e));
+    w.on("exit", (code) => {
+      if (code !== 0 && !this.failure) this.fail(new Error(`a lint worker exited with code ${code}`));
+    });
+    this.workers.push(w);
+    this.idle.push(w);
   }
 
   /**
@@ -155,7 +170,7 @@ export class WorkerPool {
 
   private dispatch(): void {
     while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop() as Worker;
+      const worker = this.idle.pop() as LintWorker;
       // Smaller batches as the queue drains, so the last files spread over every worker.
       const size = Math.max(1, Math.min(16, Math.floor(this.queue.length / (this.workers.length * 2))));
       const first = this.queue[0] as Queued;
@@ -170,7 +185,7 @@ export class WorkerPool {
     }
   }
 
-  private done(worker: Worker, res: BatchResponse): void {
+  private done(worker: LintWorker, res: BatchResponse): void {
     const sent = this.inFlight.get(res.batch);
     this.inFlight.delete(res.batch);
     sent?.indexes.forEach((idx, i) => {
@@ -187,13 +202,13 @@ export class WorkerPool {
     this.wake?.();
   }
 
-  private heldOn(worker: Worker): number[] {
+  private heldOn(worker: LintWorker): number[] {
     let list = this.heldBy.get(worker);
     if (!list) this.heldBy.set(worker, (list = []));
     return list;
   }
 
-  private released(worker: Worker, res: ReleaseResponse): void {
+  private released(worker: LintWorker, res: ReleaseResponse): void {
     const held = this.heldBy.get(worker) ?? [];
     this.heldBy.delete(worker);
     if (held.length !== res.outcomes.length) return this.fail(new Error(`a lint worker released ${res.outcomes.length} files of ${held.length}`));
