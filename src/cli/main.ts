@@ -244,6 +244,20 @@ function processIO(): CliIO {
   };
 }
 
+/**
+ * The one line a run that failed says. A worker thread Node could not start (a process or
+ * thread limit) is the machine's limit, not deploylint's fault: the line says so and how to lint
+ * without workers.
+ */
+export function failureLine(e: unknown): string {
+  if (e instanceof UsageError) return `deploylint: ${e.message}`;
+  const message = e instanceof Error ? e.message : String(e);
+  if ((e as { code?: unknown } | null)?.code === "ERR_WORKER_INIT_FAILED") {
+    return `deploylint: could not start a worker thread (${message}); try --jobs 1, which lints in one thread`;
+  }
+  return `deploylint: internal error: ${message}`;
+}
+
 /** Runs the CLI in this process: the bin entry point. */
 export function run(): void {
   main(process.argv.slice(2), processIO()).then(
@@ -254,8 +268,7 @@ export function run(): void {
       if (process.env.DEPLOYLINT_BENCH_RSS === "1") process.stderr.write(`deploylint-maxrss-kb: ${process.resourceUsage().maxRSS}\n`);
     },
     (e: unknown) => {
-      if (e instanceof UsageError) process.stderr.write(`deploylint: ${e.message}\n`);
-      else process.stderr.write(`deploylint: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`${failureLine(e)}\n`);
       if (process.env.DEPLOYLINT_DEBUG === "1" && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
       process.exitCode = EXIT.failure;
     },
