@@ -23,7 +23,7 @@ function fakeWorker(): { worker: LintWorker; stops: () => number } {
   return { worker: worker as unknown as LintWorker, stops: () => stops };
 }
 
-const INIT: WorkerInit = { selection: {}, maxBytes: 1 << 20 };
+const INIT: WorkerInit = { selection: {}, maxBytes: 1 << 20, keepText: true };
 const SCRIPT = new URL("file:///nonexistent/worker.js");
 
 describe("a worker pool that cannot start every worker", () => {

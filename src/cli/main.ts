@@ -106,6 +106,7 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
   let result: RunResult;
   let unreadable = false;
   const fix = fixRequestOf(req.fix, root);
+  const name: FormatName = req.format ?? defaultFormat(io.env);
   let fixes: Awaited<ReturnType<typeof lintPaths>>["fixes"] = [];
   // Config files: every one that applies at the named paths is validated before linting starts.
   const config = resolverFor(req, cwd);
@@ -143,6 +144,8 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
       jobs: req.jobs ?? availableParallelism(),
       config: runConfig(config),
       ...(fix ? { fix } : {}),
+      // Only code frames (text) and SARIF fingerprints read the files' texts.
+      keepSources: !req.statistics && (name === "text" || name === "sarif"),
       ...(req.cache ? { cache: { version: packageVersion(), ...(req.cache.dir ? { dir: path.resolve(cwd, req.cache.dir) } : {}) } } : {}),
     });
     if (out.missing.length > 0) {
@@ -153,7 +156,6 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
     unreadable = out.unreadableArguments.length > 0;
     fixes = out.fixes;
   }
-  const name: FormatName = req.format ?? defaultFormat(io.env);
   // The engine keeps suppressed findings, marked: only SARIF reports them, and only when asked to.
   if (!(name === "sarif" && req.sarifIncludeSuppressed && !req.statistics)) result = withoutSuppressed(result);
   if (req.quiet) result = { ...result, findings: result.findings.filter((f) => f.severity === "error") };

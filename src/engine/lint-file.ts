@@ -36,7 +36,7 @@ export interface FileOutcome {
   linted: boolean;
   findings: Finding[];
   notices: Notice[];
-  /** The text, kept only when there are findings (code frames, SARIF fingerprints). */
+  /** The text, kept only when there are findings and the report shows source (code frames, SARIF fingerprints). */
   text?: string;
   /** A file named on the command line that could not be read. */
   unreadableArgument: boolean;
@@ -52,15 +52,16 @@ export type PreparedFile =
   | { outcome: FileOutcome }
   | { outcome?: undefined; lint: PreparedLint; bom: boolean };
 
-/** `runMaxBytes`: the run's size limit, for a task whose configuration sets none. */
+/** `runMaxBytes`: the run's size limit, for a task whose configuration sets none. `keepText`: see `finishFile`. */
 export async function lintFileOnDisk(
   linter: Linter,
   task: FileTask,
   runMaxBytes: number,
   project: ProjectFacts | undefined,
   fix?: FixRequest,
+  keepText = true,
 ): Promise<FileOutcome> {
-  return finishFile(linter, task, await prepareFile(linter, task, runMaxBytes, project), fix);
+  return finishFile(linter, task, await prepareFile(linter, task, runMaxBytes, project), fix, keepText);
 }
 
 /** The first half of `lintFileOnDisk`: read → confirm the language → choose the rules (nothing parsed). */
@@ -88,8 +89,11 @@ export async function prepareFile(
   }
 }
 
-/** The second half: lint (and fix) what `prepareFile` prepared. */
-export async function finishFile(linter: Linter, task: FileTask, prepared: PreparedFile, fix?: FixRequest): Promise<FileOutcome> {
+/**
+ * The second half: lint (and fix) what `prepareFile` prepared. `keepText`: whether the outcome
+ * carries the text of a file with findings (false when the report shows no source).
+ */
+export async function finishFile(linter: Linter, task: FileTask, prepared: PreparedFile, fix?: FixRequest, keepText = true): Promise<FileOutcome> {
   if (prepared.outcome) return prepared.outcome;
   const { text, language, project } = prepared.lint.input;
   const res = await safely(task.path, () => linter.lintPrepared(prepared.lint));
@@ -102,7 +106,7 @@ export async function finishFile(linter: Linter, task: FileTask, prepared: Prepa
     linted: true,
     findings: out.findings,
     notices: out.notices,
-    ...(out.findings.length > 0 ? { text: out.text } : {}),
+    ...(keepText && out.findings.length > 0 ? { text: out.text } : {}),
     unreadableArgument: false,
     ...(fixed ? { fix: fixed.fix } : {}),
   };

@@ -21,6 +21,8 @@ export interface WorkerInit {
   maxBytes: number;
   /** `--fix`/`--fix-dry-run`: each worker fixes, re-lints and writes the files it lints. */
   fix?: FixRequest;
+  /** Whether outcomes carry the text of files with findings (`RunOptions.keepSources`). */
+  keepText: boolean;
 }
 
 export interface BatchRequest {
