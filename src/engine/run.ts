@@ -258,7 +258,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
       const failed = cache.save();
       if (failed) discoveryNotices.push({ file: displayPath(options.cwd, cache.file), kind: "skipped", message: failed });
     }
-    const out = merge(options, tasks, outcomes, discoveryNotices, missing);
+    const out = merge(options, tasks, outcomes, discoveryNotices, missing, keepText);
     return { ...out, cached: cache?.hits ?? 0 };
   } finally {
     linters.dispose();
@@ -311,13 +311,14 @@ function emptyResult(options: RunOptions): RunResult {
   return { findings: [], notices: [], filesLinted: 0, cwd: options.cwd, root: options.root, sources: new Map() };
 }
 
-/** Outcomes in task order: the result does not depend on which worker finished first. */
+/** Outcomes in task order: the result does not depend on which worker finished first. `keepText`: see `RunOptions.keepSources`. */
 function merge(
   options: RunOptions,
   tasks: readonly FileTask[],
   outcomes: ReadonlyMap<number, FileOutcome>,
   discoveryNotices: Notice[],
   missing: RunOutcome["missing"],
+  keepText: boolean,
 ): RunOutcome {
   const findings: Finding[] = [];
   const notices: Notice[] = [...discoveryNotices];
@@ -333,7 +334,7 @@ function merge(
     notices.push(...o.notices);
     findings.push(...o.findings);
     // A `--cache` hit carries its text whatever the report needs.
-    if (o.text !== undefined && options.keepSources !== false) sources.set(t.path, o.text);
+    if (o.text !== undefined && keepText) sources.set(t.path, o.text);
     if (o.fix) fixes.push({ file: t.path, summary: o.fix });
   });
   findings.sort(compareFindings);
