@@ -8,7 +8,8 @@ import { allRules } from "../src/engine/registry.js";
 import type { RuleMeta } from "../src/engine/rule.js";
 import { SourceText } from "../src/engine/source.js";
 import type { Finding, Fix, Notice, RelatedLocation, RunResult, Severity, Suppression } from "../src/engine/types.js";
-import { hashLines } from "../src/formatters/fingerprint.js";
+import { hashLines } from "../src/engine/fingerprint.js";
+import { excerptsOf } from "../src/engine/excerpt.js";
 import {
   DEFAULT_DOCS_BASE_URL,
   format,
@@ -159,16 +160,21 @@ function sampleResult(): RunResult {
     filesLinted: 4,
     cwd: "/work/repo/app",
     root: "/work/repo",
-    sources: new Map([
-      ["../ops/Dockerfile", DOCKERFILE],
-      [SH_PATH, START_SH],
-      ["src/main.c", MAIN_C],
-    ]),
+    sources: excerptsOf(
+      new Map([
+        ["../ops/Dockerfile", DOCKERFILE],
+        [SH_PATH, START_SH],
+        ["src/main.c", MAIN_C],
+      ]),
+      findings,
+    ),
   };
 }
 
-function emptyResult(over: Partial<RunResult> = {}): RunResult {
-  return { findings: [], notices: [], filesLinted: 0, cwd: "/r", root: "/r", sources: new Map(), ...over };
+/** `texts`: the whole text of files, of which the result keeps what the reports need of each (excerpt.ts). */
+function emptyResult(over: Partial<RunResult> = {}, texts: Record<string, string> = {}): RunResult {
+  const findings = over.findings ?? [];
+  return { findings: [], notices: [], filesLinted: 0, cwd: "/r", root: "/r", sources: excerptsOf(new Map(Object.entries(texts)), findings), ...over };
 }
 
 const OPTIONS: FormatOptions = {
@@ -248,11 +254,7 @@ describe("text", () => {
 
   it("lines the caret up under tabs", () => {
     const text = "a\tb\t\tx = 1;\n";
-    const result = emptyResult({
-      findings: [finding("t.c", text, "x", "c/misleading-indentation", "error", "m")],
-      filesLinted: 1,
-      sources: new Map([["t.c", text]]),
-    });
+    const result = emptyResult({ findings: [finding("t.c", text, "x", "c/misleading-indentation", "error", "m")], filesLinted: 1 }, { "t.c": text });
     const lines = format("text", result, RULES, OPTIONS).split("\n");
     const [src, caret] = [lines[2] ?? "", lines[3] ?? ""];
     expect(src).toBe("    1 | a       b               x = 1;");
@@ -282,7 +284,7 @@ describe("text", () => {
       range: src.range(4, text.indexOf("curl")),
       related: [],
     };
-    const out = format("text", emptyResult({ findings: [f], sources: new Map([["Dockerfile", text]]) }), RULES, OPTIONS);
+    const out = format("text", emptyResult({ findings: [f] }, { Dockerfile: text }), RULES, OPTIONS);
     expect(out.split("\n").slice(2, 4)).toEqual([
       "    1 | RUN apt-get update && \\",
       "      |     ^~~~~~~~~~~~~~~~~~~",
@@ -291,10 +293,7 @@ describe("text", () => {
 
   it("pluralises the summary", () => {
     const text = "x\n";
-    const one = emptyResult({
-      findings: [finding("a.c", text, "x", "c/misleading-indentation", "error", "m")],
-      sources: new Map([["a.c", text]]),
-    });
+    const one = emptyResult({ findings: [finding("a.c", text, "x", "c/misleading-indentation", "error", "m")] }, { "a.c": text });
     const summary = (r: RunResult): string[] => format("text", r, RULES, OPTIONS).trimEnd().split("\n").slice(-1);
     expect(summary(one)).toEqual(["✖ 1 problem (1 error, 0 warnings) in 1 file"]);
     const two = emptyResult({

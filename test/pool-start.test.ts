@@ -4,6 +4,7 @@
  * constructor: a started worker left running keeps the process alive, and the run would hang
  * after reporting the error instead of exiting.
  */
+import { ALL_SOURCE } from "../src/engine/excerpt.js";
 import { describe, expect, it } from "vitest";
 import { WorkerPool, type LintWorker, type WorkerInit } from "../src/engine/pool.js";
 
@@ -23,7 +24,7 @@ function fakeWorker(): { worker: LintWorker; stops: () => number } {
   return { worker: worker as unknown as LintWorker, stops: () => stops };
 }
 
-const INIT: WorkerInit = { selection: {}, maxBytes: 1 << 20, keepText: true };
+const INIT: WorkerInit = { selection: {}, maxBytes: 1 << 20, source: ALL_SOURCE };
 const SCRIPT = new URL("file:///nonexistent/worker.js");
 
 describe("a worker pool that cannot start every worker", () => {

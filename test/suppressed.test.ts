@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, type CliRun } from "./support/cli.js";
 import { Linter } from "../src/engine/lint.js";
 import { allRules, selectRules } from "../src/engine/registry.js";
+import { excerptsOf } from "../src/engine/excerpt.js";
 import { unsuppressed, withoutSuppressed } from "../src/engine/result.js";
 import type { RunResult } from "../src/engine/types.js";
 import type { SarifLog } from "../src/formatters/sarif.js";
@@ -61,7 +62,8 @@ describe("the engine", () => {
 
   it("withoutSuppressed drops them, and the sources only they needed", async () => {
     const res = await engineLint(SUPPRESSED_C);
-    const run: RunResult = { findings: res.findings, notices: [], filesLinted: 1, cwd: "/r", root: "/r", sources: new Map([["a.c", SUPPRESSED_C]]) };
+    const run: RunResult = { findings: res.findings, notices: [], filesLinted: 1, cwd: "/r", root: "/r", sources: excerptsOf(new Map([["a.c", SUPPRESSED_C]]), res.findings) };
+    expect(run.sources.size).toBe(1);
     const out = withoutSuppressed(run);
     expect(out.findings).toEqual([]);
     expect(out.sources.size).toBe(0);

@@ -10,9 +10,10 @@ import { Linter } from "../engine/lint.js";
 import { allRules, findRule, selectRules } from "../engine/registry.js";
 import { unsuppressed, withoutSuppressed, withRealPaths } from "../engine/result.js";
 import { lintPaths, lintText } from "../engine/run.js";
+import { excerptsOf } from "../engine/excerpt.js";
 import type { RunResult } from "../engine/types.js";
 import { renderRuleMarkdown, fixLabel } from "../docs/render.js";
-import { DEFAULT_DOCS_BASE_URL, defaultFormat, format, INFORMATION_URI, type FormatName } from "../formatters/index.js";
+import { DEFAULT_DOCS_BASE_URL, defaultFormat, format, INFORMATION_URI, sourceNeeds, type FormatName } from "../formatters/index.js";
 import { formatStatisticsJson, formatStatisticsText } from "../formatters/statistics.js";
 import { boundHeapGrowth } from "./heap.js";
 import { allowWasmTierUp, baselineOnly, wasmTiering } from "./wasm-tiering.js";
@@ -129,7 +130,7 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
         filesLinted: res.language ? 1 : 0,
         cwd,
         root,
-        sources: new Map(res.findings.length > 0 ? [[file, text]] : []),
+        sources: excerptsOf(new Map([[file, text]]), res.findings, sourceNeeds(name, req.statistics)),
       };
     } finally {
       linter.dispose();
@@ -144,8 +145,7 @@ async function runLint(req: LintRequest, io: CliIO): Promise<number> {
       jobs: req.jobs ?? availableParallelism(),
       config: runConfig(config),
       ...(fix ? { fix } : {}),
-      // Only code frames (text) and SARIF fingerprints read the files' texts.
-      keepSources: !req.statistics && (name === "text" || name === "sarif"),
+      source: sourceNeeds(name, req.statistics),
       ...(req.cache ? { cache: { version: packageVersion(), ...(req.cache.dir ? { dir: path.resolve(cwd, req.cache.dir) } : {}) } } : {}),
     });
     if (out.missing.length > 0) {

@@ -29,7 +29,8 @@ import path from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
 import { hasEligibleFix, type FixRequest } from "./autofix.js";
 import type { EnabledRule } from "./lint.js";
-import type { FileOutcome, FileTask } from "./lint-file.js";
+import { ALL_SOURCE, type SourceNeeds } from "./excerpt.js";
+import { excerptField, type FileOutcome, type FileTask } from "./lint-file.js";
 import { normalizeDisplayPath, type ProjectFacts } from "./project.js";
 import { readSourceSync } from "./read.js";
 import type { Finding, Notice } from "./types.js";
@@ -62,6 +63,8 @@ export interface LookupContext {
   project: ProjectFacts | undefined;
   maxBytes: number;
   fix?: FixRequest;
+  /** What a hit's outcome carries of the text (`RunOptions.source`); default: all of it. */
+  source?: SourceNeeds;
 }
 
 export class LintCache {
@@ -132,7 +135,7 @@ export class LintCache {
       linted: entry.linted,
       findings,
       notices: entry.notices.map((n) => ({ ...n, file: task.path })),
-      ...(findings.length > 0 ? { text: read.text } : {}),
+      ...excerptField(read.text, findings, ctx.source ?? ALL_SOURCE),
       unreadableArgument: false,
     };
   }

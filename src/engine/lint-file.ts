@@ -4,6 +4,7 @@
  */
 import { fixFile, type FixRequest, type FixSummary } from "./autofix.js";
 import { confirmLanguage, refineLanguage } from "./detect.js";
+import { ALL_SOURCE, excerptOf, type SourceExcerpt, type SourceNeeds } from "./excerpt.js";
 import type { Linter, LintResult, PreparedLint } from "./lint.js";
 import type { ProjectFacts } from "./project.js";
 import { readSource } from "./read.js";
@@ -36,8 +37,8 @@ export interface FileOutcome {
   linted: boolean;
   findings: Finding[];
   notices: Notice[];
-  /** The text, kept only when there are findings and the report shows source (code frames, SARIF fingerprints). */
-  text?: string;
+  /** What the report shows of the source (excerpt.ts): present when there are findings and the report shows source. */
+  excerpt?: SourceExcerpt;
   /** A file named on the command line that could not be read. */
   unreadableArgument: boolean;
   /** `--fix`/`--fix-dry-run`: what fixing did (present when the file had an eligible fix). */
@@ -52,16 +53,16 @@ export type PreparedFile =
   | { outcome: FileOutcome }
   | { outcome?: undefined; lint: PreparedLint; bom: boolean };
 
-/** `runMaxBytes`: the run's size limit, for a task whose configuration sets none. `keepText`: see `finishFile`. */
+/** `runMaxBytes`: the run's size limit, for a task whose configuration sets none. `source`: see `finishFile`. */
 export async function lintFileOnDisk(
   linter: Linter,
   task: FileTask,
   runMaxBytes: number,
   project: ProjectFacts | undefined,
   fix?: FixRequest,
-  keepText = true,
+  source: SourceNeeds = ALL_SOURCE,
 ): Promise<FileOutcome> {
-  return finishFile(linter, task, await prepareFile(linter, task, runMaxBytes, project), fix, keepText);
+  return finishFile(linter, task, await prepareFile(linter, task, runMaxBytes, project), fix, source);
 }
 
 /** The first half of `lintFileOnDisk`: read → confirm the language → choose the rules (nothing parsed). */
@@ -90,10 +91,17 @@ export async function prepareFile(
 }
 
 /**
- * The second half: lint (and fix) what `prepareFile` prepared. `keepText`: whether the outcome
- * carries the text of a file with findings (false when the report shows no source).
+ * The second half: lint (and fix) what `prepareFile` prepared. `source`: what the outcome of a
+ * file with findings carries of its text, the text after fixing (nothing when the report shows
+ * no source).
  */
-export async function finishFile(linter: Linter, task: FileTask, prepared: PreparedFile, fix?: FixRequest, keepText = true): Promise<FileOutcome> {
+export async function finishFile(
+  linter: Linter,
+  task: FileTask,
+  prepared: PreparedFile,
+  fix?: FixRequest,
+  source: SourceNeeds = ALL_SOURCE,
+): Promise<FileOutcome> {
   if (prepared.outcome) return prepared.outcome;
   const { text, language, project } = prepared.lint.input;
   const res = await safely(task.path, () => linter.lintPrepared(prepared.lint));
@@ -106,10 +114,16 @@ export async function finishFile(linter: Linter, task: FileTask, prepared: Prepa
     linted: true,
     findings: out.findings,
     notices: out.notices,
-    ...(keepText && out.findings.length > 0 ? { text: out.text } : {}),
+    ...excerptField(out.text, out.findings, source),
     unreadableArgument: false,
     ...(fixed ? { fix: fixed.fix } : {}),
   };
+}
+
+/** `{ excerpt }` when the report needs one for these findings, else nothing. */
+export function excerptField(text: string, findings: readonly Finding[], source: SourceNeeds): { excerpt?: SourceExcerpt } {
+  const excerpt = excerptOf(text, findings, source);
+  return excerpt ? { excerpt } : {};
 }
 
 /** Lints one text; an engine failure becomes an internal-error notice for that file. */

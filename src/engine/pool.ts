@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 import type { FixRequest } from "./autofix.js";
+import type { SourceNeeds } from "./excerpt.js";
 import type { FileOutcome, FileTask } from "./lint-file.js";
 import type { ProjectFacts } from "./project.js";
 import type { RuleSelection } from "./registry.js";
@@ -21,8 +22,8 @@ export interface WorkerInit {
   maxBytes: number;
   /** `--fix`/`--fix-dry-run`: each worker fixes, re-lints and writes the files it lints. */
   fix?: FixRequest;
-  /** Whether outcomes carry the text of files with findings (`RunOptions.keepSources`). */
-  keepText: boolean;
+  /** What outcomes carry of the text of files with findings (`RunOptions.source`). */
+  source: SourceNeeds;
 }
 
 export interface BatchRequest {

@@ -5,6 +5,7 @@
 import type { FixRequest, FixSummary } from "./autofix.js";
 import { defaultCacheDir, LintCache } from "./cache.js";
 import { detectLanguage, languageFromName, refineLanguage, type LanguagePatterns } from "./detect.js";
+import { ALL_SOURCE, type SourceExcerpt, type SourceNeeds } from "./excerpt.js";
 import { discover, displayPath } from "./discovery.js";
 import { compareFindings, Linter } from "./lint.js";
 import { finishFile, lintFileOnDisk, lintSafely, prepareFile, type FileOutcome, type FileTask, type PreparedFile, type TaskConfig } from "./lint-file.js";
@@ -28,12 +29,13 @@ export interface RunOptions {
   /** `--fix`, `--fix-unsafe`, `--fix-dry-run` (see autofix.ts). */
   fix?: FixRequest;
   /**
-   * Whether the result keeps the text of each file with findings (`RunResult.sources`, for code
-   * frames and SARIF fingerprints). Default true. A report that shows no source (JSON, GitHub
-   * annotations, `--statistics`) passes false: the texts are then neither held until the report
-   * nor copied back from the worker threads (22 MB of them on the 81 MB synthetic tree).
+   * What the report shows of the source of files with findings (`RunResult.sources`): each
+   * finding's first line for code frames, its fingerprint for SARIF. Default: both. Worked out
+   * where each file is linted (a worker thread at `-j N`), so no whole text is copied back or held
+   * until the report: on the 81 MB synthetic tree, 22 MB of texts. A report that shows no source
+   * (JSON, GitHub annotations, `--statistics`) passes NO_SOURCE.
    */
-  keepSources?: boolean;
+  source?: SourceNeeds;
   /** `--cache`: deploylint's version (part of every key) and the directory (default under `root`). See cache.ts. */
   cache?: { version: string; dir?: string };
   /** Config files: each file's own settings, and config `ignore`/`languages` for discovery. */
@@ -147,8 +149,8 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   const tasks: FileTask[] = [];
   const script = options.jobs > 1 ? workerScript() : undefined;
   let pool: WorkerPool | undefined;
-  const keepText = options.keepSources ?? true;
-  const init = { selection: options.selection, maxBytes: options.maxBytes, keepText, ...(options.fix ? { fix: options.fix } : {}) };
+  const source = options.source ?? ALL_SOURCE;
+  const init = { selection: options.selection, maxBytes: options.maxBytes, source, ...(options.fix ? { fix: options.fix } : {}) };
   // With a cache, files are looked up once the project facts are known: nothing is streamed.
   const cache = options.cache ? LintCache.load(options.cache.dir ?? defaultCacheDir(options.root), options.cache.version) : undefined;
   const cachedOutcomes = new Map<number, FileOutcome>();
@@ -223,7 +225,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
     }
     const project = projectFacts(tasks.flatMap((t) => (t.language === "dockerfile" && t.preread?.ok ? [{ path: t.path, text: t.preread.text }] : [])));
     if (cache) {
-      const ctx = { configKey: rulesKey(selected.rules), project, maxBytes: options.maxBytes, ...(options.fix ? { fix: options.fix } : {}) };
+      const ctx = { configKey: rulesKey(selected.rules), project, maxBytes: options.maxBytes, source, ...(options.fix ? { fix: options.fix } : {}) };
       tasks.forEach((t, i) => {
         const own = t.config ? { configKey: `config:${t.config.key}`, maxBytes: maxBytesOf(t) } : {};
         const hit = cache.lookup(t, { ...ctx, ...own });
@@ -258,7 +260,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
       const failed = cache.save();
       if (failed) discoveryNotices.push({ file: displayPath(options.cwd, cache.file), kind: "skipped", message: failed });
     }
-    const out = merge(options, tasks, outcomes, discoveryNotices, missing, keepText);
+    const out = merge(options, tasks, outcomes, discoveryNotices, missing);
     return { ...out, cached: cache?.hits ?? 0 };
   } finally {
     linters.dispose();
@@ -292,16 +294,16 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         waiting.push({ index, task, prepared });
         found += prepared.lint.input.text.length;
       } else {
-        outcomes.set(index, await finishFile(linter, task, prepared, options.fix, keepText));
+        outcomes.set(index, await finishFile(linter, task, prepared, options.fix, source));
       }
     }
     const plan = options.tiering?.choose({ ...counts, cParsedBytes: found });
     if (plan) linters.planCompilation(plan);
-    for (const w of waiting.splice(0)) outcomes.set(w.index, await finishFile(linters.for(w.task), w.task, w.prepared, options.fix, keepText));
+    for (const w of waiting.splice(0)) outcomes.set(w.index, await finishFile(linters.for(w.task), w.task, w.prepared, options.fix, source));
     await inWindow(
       todo.filter(([index]) => !outcomes.has(index)),
       todo.length < PARALLEL_THRESHOLD ? SMALL_RUN_WINDOW : 1,
-      async ([index, task]) => void outcomes.set(index, await lintFileOnDisk(linters.for(task), task, options.maxBytes, project, options.fix, keepText)),
+      async ([index, task]) => void outcomes.set(index, await lintFileOnDisk(linters.for(task), task, options.maxBytes, project, options.fix, source)),
     );
     return outcomes;
   }
@@ -311,18 +313,17 @@ function emptyResult(options: RunOptions): RunResult {
   return { findings: [], notices: [], filesLinted: 0, cwd: options.cwd, root: options.root, sources: new Map() };
 }
 
-/** Outcomes in task order: the result does not depend on which worker finished first. `keepText`: see `RunOptions.keepSources`. */
+/** Outcomes in task order: the result does not depend on which worker finished first. */
 function merge(
   options: RunOptions,
   tasks: readonly FileTask[],
   outcomes: ReadonlyMap<number, FileOutcome>,
   discoveryNotices: Notice[],
   missing: RunOutcome["missing"],
-  keepText: boolean,
 ): RunOutcome {
   const findings: Finding[] = [];
   const notices: Notice[] = [...discoveryNotices];
-  const sources = new Map<string, string>();
+  const sources = new Map<string, SourceExcerpt>();
   const unreadableArguments: string[] = [];
   const fixes: RunOutcome["fixes"] = [];
   let filesLinted = 0;
@@ -333,8 +334,7 @@ function merge(
     if (o.unreadableArgument) unreadableArguments.push(t.path);
     notices.push(...o.notices);
     findings.push(...o.findings);
-    // A `--cache` hit carries its text whatever the report needs.
-    if (o.text !== undefined && keepText) sources.set(t.path, o.text);
+    if (o.excerpt) sources.set(t.path, o.excerpt);
     if (o.fix) fixes.push({ file: t.path, summary: o.fix });
   });
   findings.sort(compareFindings);

@@ -2,6 +2,7 @@
  * The engine's public vocabulary. Everything above `src/languages` speaks these types only:
  * no parser's own position type leaks past the language adapters.
  */
+import type { SourceExcerpt } from "./excerpt.js";
 
 /** The languages deploylint knows. A rule names the ones it runs on. */
 export type LanguageId = "c" | "cpp" | "shell" | "dockerfile" | "upstart" | "systemd" | "make";
@@ -103,6 +104,9 @@ export interface RunResult {
    * `root` then). Where a file is missing, `path.resolve(cwd, file)` stands for it.
    */
   realPaths?: ReadonlyMap<string, string>;
-  /** The text of every file that has a finding, by `Finding.file`: for code frames and SARIF hashes. */
-  sources: ReadonlyMap<string, string>;
+  /**
+   * What the report shows of the source of every file that has a finding, by `Finding.file`: the
+   * lines its findings start on (code frames) and their SARIF fingerprints (see excerpt.ts).
+   */
+  sources: ReadonlyMap<string, SourceExcerpt>;
 }

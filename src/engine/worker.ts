@@ -28,7 +28,7 @@ function start(port: NonNullable<typeof parentPort>, init: WorkerInit): void {
         heldChars += prepared.lint.input.text.length;
         outcomes.push(null);
       } else {
-        outcomes.push(await finishFile(linter, task, prepared, init.fix, init.keepText));
+        outcomes.push(await finishFile(linter, task, prepared, init.fix, init.source));
       }
     }
     return { kind: "batch", batch: req.batch, outcomes, held: heldChars };
@@ -36,7 +36,7 @@ function start(port: NonNullable<typeof parentPort>, init: WorkerInit): void {
 
   async function release(): Promise<ReleaseResponse> {
     const outcomes: FileOutcome[] = [];
-    for (const h of held.splice(0)) outcomes.push(await finishFile(linters.for(h.task), h.task, h.prepared, init.fix, init.keepText));
+    for (const h of held.splice(0)) outcomes.push(await finishFile(linters.for(h.task), h.task, h.prepared, init.fix, init.source));
     return { kind: "released", outcomes };
   }
 

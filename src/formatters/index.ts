@@ -3,6 +3,7 @@
  * metadata: `(result, rules, options) → string`. None of them knows a rule, does I/O or decides
  * colour (the CLI does, from NO_COLOR, FORCE_COLOR, --color/--no-color and the TTY).
  */
+import { NO_SOURCE, type SourceNeeds } from "../engine/excerpt.js";
 import type { RuleMeta } from "../engine/rule.js";
 import type { RunResult } from "../engine/types.js";
 import { formatGithub } from "./github.js";
@@ -53,6 +54,16 @@ export function isFormatName(name: string): name is FormatName {
   return (FORMATS as readonly string[]).includes(name);
 }
 
+/**
+ * What a report in this format needs of the source of files with findings: code frames show
+ * each finding's first line, SARIF fingerprints that line; JSON, GitHub annotations and the
+ * `--statistics` table need nothing.
+ */
+export function sourceNeeds(name: FormatName, statistics = false): SourceNeeds {
+  if (statistics) return NO_SOURCE;
+  return name === "text" ? { lines: true, hashes: false } : name === "sarif" ? { lines: false, hashes: true } : NO_SOURCE;
+}
+
 export function format(name: FormatName, result: RunResult, rules: readonly RuleMeta[], options: FormatOptions): string {
   return FORMATTERS[name](result, rules, options);
 }
@@ -64,4 +75,4 @@ export function ruleDocsUrl(docsBaseUrl: string, ruleId: string): string {
 }
 
 export { formatGithub, formatJson, formatSarif, formatText };
-export { hashLines } from "./fingerprint.js";
+export { hashLines } from "../engine/fingerprint.js";

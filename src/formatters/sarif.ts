@@ -8,7 +8,7 @@
  *   `run.originalUriBaseIds`); a file outside the root gets an absolute `file:` URI instead.
  *   Regions are 1-based with an exclusive `endColumn`, columns in UTF-16 code units.
  * - `partialFingerprints.primaryLocationLineHash` is computed as github/codeql-action computes it
- *   (see fingerprint.ts), so the upload action keeps ours without complaint.
+ *   (see src/engine/fingerprint.ts), so the upload action keeps ours without complaint.
  * - Notices become `invocations[0].toolExecutionNotifications`; an internal error makes
  *   `executionSuccessful` false. Suppressed findings carry `suppressions` (the CLI passes them
  *   only with `--sarif-include-suppressed`: GitHub ignores `suppressions` and would open alerts
@@ -21,7 +21,6 @@ import { pathToFileURL } from "node:url";
 import { renderRuleMarkdown } from "../docs/render.js";
 import type { Example, RuleMeta } from "../engine/rule.js";
 import type { Finding, Fix, Notice, Range, RunResult, Severity, Suppression } from "../engine/types.js";
-import { hashLines } from "./fingerprint.js";
 import { ruleDocsUrl, type FormatOptions } from "./index.js";
 import { rootRelative } from "./paths.js";
 
@@ -148,15 +147,6 @@ export function formatSarif(result: RunResult, rules: readonly RuleMeta[], optio
 export function sarifLog(result: RunResult, rules: readonly RuleMeta[], options: FormatOptions): SarifLog {
   const sorted = sortRules(rules);
   const ruleIndex = new Map(sorted.map((r, i) => [r.id, i]));
-  const hashes = new Map<string, string[]>();
-  const lineHashes = (file: string): string[] | undefined => {
-    if (!hashes.has(file)) {
-      const text = result.sources.get(file);
-      if (text === undefined) return undefined;
-      hashes.set(file, hashLines(text));
-    }
-    return hashes.get(file);
-  };
   const run: SarifRun = {
     tool: {
       driver: {
@@ -177,7 +167,7 @@ export function sarifLog(result: RunResult, rules: readonly RuleMeta[], options:
     ],
     originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(result.root) } },
     columnKind: "utf16CodeUnits",
-    results: result.findings.map((f) => sarifResult(f, result, ruleIndex, lineHashes(f.file))),
+    results: result.findings.map((f) => sarifResult(f, result, ruleIndex)),
   };
   return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run] };
 }
@@ -341,7 +331,6 @@ function sarifResult(
   finding: Finding,
   run: RunResult,
   ruleIndex: ReadonlyMap<string, number>,
-  lineHashes: readonly string[] | undefined,
 ): SarifResult {
   const artifact = runArtifactLocation(run, finding.file);
   const index = ruleIndex.get(finding.ruleId);
@@ -359,7 +348,7 @@ function sarifResult(
       message: { text: r.message },
     }));
   }
-  const hash = lineHashes?.[finding.range.start.line - 1];
+  const hash = run.sources.get(finding.file)?.hashes.get(finding.range.start.line);
   if (hash !== undefined) out.partialFingerprints = { primaryLocationLineHash: hash };
   if (finding.fix && finding.fix.edits.length > 0) out.fixes = [sarifFix(finding.fix, artifact)];
   if (finding.suppressed) out.suppressions = [sarifSuppression(finding.suppressed, artifact)];

@@ -21,7 +21,7 @@
  */
 import { Chalk, type ChalkInstance } from "chalk";
 import type { RuleMeta } from "../engine/rule.js";
-import { SourceText } from "../engine/source.js";
+import type { SourceExcerpt } from "../engine/excerpt.js";
 import type { Finding, Notice, RunResult, Severity } from "../engine/types.js";
 import type { FormatOptions } from "./index.js";
 
@@ -34,18 +34,9 @@ const FRAME_LEAD = 60;
 
 export function formatText(result: RunResult, _rules: readonly RuleMeta[], options: FormatOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
-  const sources = new Map<string, SourceText | undefined>();
-  const sourceOf = (file: string): SourceText | undefined => {
-    if (!sources.has(file)) {
-      const text = result.sources.get(file);
-      sources.set(file, text === undefined ? undefined : new SourceText(text));
-    }
-    return sources.get(file);
-  };
-
   const blocks: string[] = [];
   for (const [file, findings] of groupByFile(result.findings)) {
-    const source = sourceOf(file);
+    const source = result.sources.get(file);
     const lines = [c.bold.underline(visible(file))];
     const posWidth = findings.reduce((w, f) => Math.max(w, positionText(f).length), 0);
     const sevWidth = findings.reduce((w, f) => Math.max(w, f.severity.length), 0);
@@ -84,7 +75,7 @@ function severityColor(c: ChalkInstance, severity: Severity): ChalkInstance {
 function findingLines(
   c: ChalkInstance,
   f: Finding,
-  source: SourceText | undefined,
+  source: SourceExcerpt | undefined,
   posWidth: number,
   sevWidth: number,
 ): string[] {
@@ -111,10 +102,10 @@ function suppressedText(justification: string | undefined): string {
 }
 
 /** The finding's first line with a gutter, and a caret line under the range's part on that line. */
-function codeFrame(c: ChalkInstance, color: ChalkInstance, f: Finding, source: SourceText): string[] {
+function codeFrame(c: ChalkInstance, color: ChalkInstance, f: Finding, source: SourceExcerpt): string[] {
   const lineNo = f.range.start.line;
-  if (lineNo < 1 || lineNo > source.lineCount) return [];
-  const text = source.lineText(lineNo);
+  const text = source.lines.get(lineNo);
+  if (text === undefined) return [];
   const start = clamp(f.range.start.column - 1, 0, text.length);
   const end = f.range.end.line === lineNo ? clamp(f.range.end.column - 1, start, text.length) : text.length;
   const shown = frameWindow(text, start, end);
