@@ -151,8 +151,14 @@ interface CorpusResult {
   j2: Timing;
   /** `-j 1` with the whole process pinned to one CPU (`taskset`): what one core gives (largest synthetic tree only). */
   oneCore?: Timing;
+  /** `-j 2` with the reports users read (`-f text`, the default) and upload (`-f sarif`): largest synthetic tree only. */
+  formats?: { format: ReportFormat; timing: Timing }[];
   anchors: AnchorResult[];
 }
+
+/** The reports timed besides JSON (see `CorpusResult.formats`). */
+const REPORT_FORMATS = ["text", "sarif"] as const;
+type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 interface AnchorResult {
   corpus: string;
@@ -172,15 +178,18 @@ interface AnchorResult {
   note: string | undefined;
 }
 
-/** deploylint with the JSON reporter (its findings are counted, a check that it linted something). */
-function deploylint(label: string, args: readonly string[], jobs?: number, env?: Command["env"]): Command {
+/**
+ * deploylint with the JSON reporter (its findings are counted, a check that it linted something),
+ * or with another report (`format`; its output is discarded).
+ */
+function deploylint(label: string, args: readonly string[], jobs?: number, env?: Command["env"], format?: ReportFormat): Command {
   const j = jobs === undefined ? [] : ["-j", String(jobs)];
   return {
     label,
-    argv: [process.execPath, BIN, "-f", "json", ...j, ...args],
+    argv: [process.execPath, BIN, "-f", format ?? "json", ...j, ...args],
     env: { DEPLOYLINT_BENCH_RSS: "1", ...env },
     captureRss: true,
-    countFindings: true,
+    countFindings: format === undefined,
     cwd: ROOT,
   };
 }
@@ -210,19 +219,32 @@ function oneCorePrefix(): string[] | undefined {
   return probe.status === 0 ? prefix : undefined;
 }
 
-async function measureCorpus(corpus: Corpus, anchors: readonly AnchorSpec[], s: Settings, pinned?: readonly string[]): Promise<CorpusResult> {
+/**
+ * `pinned`: also `-j 1` pinned to one core, with this command prefix (see `oneCorePrefix`).
+ * `formats`: also `-j 2` with the text and SARIF reports.
+ */
+async function measureCorpus(
+  corpus: Corpus,
+  anchors: readonly AnchorSpec[],
+  s: Settings,
+  extra: { pinned?: readonly string[] | undefined; formats?: boolean } = {},
+): Promise<CorpusResult> {
   log(`${corpus.name}: ${corpus.files.length} files, ${mb(corpus.bytes)} MB`);
+  const { pinned } = extra;
   const onOneCore = (c: Command): Command => ({ ...c, label: `${c.label}, one core`, argv: [...(pinned ?? []), ...c.argv] });
+  const formats = extra.formats ? REPORT_FORMATS : [];
   const jobs: Job[] = [
     job(deploylint("deploylint -j 1", corpus.args, 1)),
     job(deploylint("deploylint -j 2", corpus.args, 2)),
     ...(pinned ? [job(onOneCore(deploylint("deploylint -j 1", corpus.args, 1)))] : []),
+    ...formats.map((f) => job(deploylint(`deploylint -j 2 -f ${f}`, corpus.args, 2, undefined, f))),
     ...anchors.map((a) => a.job),
   ];
   const timings = await interleaved(jobs, s.runs, log, s.groupBudgetMs);
   const [j1, j2] = timings;
   const oneCore = pinned ? timings[2] : undefined;
-  const anchorTimings = timings.slice(pinned ? 3 : 2);
+  const formatTimings = timings.slice(pinned ? 3 : 2, (pinned ? 3 : 2) + formats.length);
+  const anchorTimings = timings.slice((pinned ? 3 : 2) + formats.length);
   if (!j1 || !j2) throw new Error("missing deploylint timings");
   return {
     name: corpus.name,
@@ -232,6 +254,7 @@ async function measureCorpus(corpus: Corpus, anchors: readonly AnchorSpec[], s: 
     j1,
     j2,
     ...(oneCore ? { oneCore } : {}),
+    ...(formats.length > 0 ? { formats: formats.map((format, i) => ({ format, timing: formatTimings[i] as Timing })) } : {}),
     anchors: anchors.map((a, i) => anchorResult(corpus, a, anchorTimings[i] as Timing, j1, j2)),
   };
 }
@@ -479,6 +502,29 @@ function coresTable(c: CorpusResult, oneCore: Timing, cores: number): string {
   );
 }
 
+/** The largest synthetic tree at -j2 with each report. */
+function formatsTable(c: CorpusResult, formats: NonNullable<CorpusResult["formats"]>): string {
+  const row = (what: string, t: Timing): string[] => [
+    what,
+    seconds(t.medianMs) + flag(t),
+    cpuSeconds(t),
+    times(t.medianMs / c.j2.medianMs),
+    rssMb(t.peakRssKb),
+    String(t.runs),
+  ];
+  return table(
+    [
+      { title: `${c.name}, ${mb(c.bytes)} MB, -j 2` },
+      { title: "s", align: "right" },
+      { title: "cpu s", align: "right" },
+      { title: "÷ json", align: "right" },
+      { title: "peak RSS MB", align: "right" },
+      { title: "runs", align: "right" },
+    ],
+    [row("-f json", c.j2), ...formats.map((f) => row(`-f ${f.format}`, f.timing))],
+  );
+}
+
 function latencyTable(l: LatencyResult): string {
   const row = (what: string, t: Timing, target: string): string[] => [
     what,
@@ -555,7 +601,9 @@ function verdicts(r: Results): Verdict[] {
       out.push({ target: "cost linear in bytes: (cpu) seconds per extra MB at -j1, top step ÷ first step ≤ 1.2", figure: fixed(lin, 2), met: lin <= 1.2 });
     }
   }
-  const rss = r.corpora.flatMap((c) => [c.j1.peakRssKb, c.j2.peakRssKb, c.oneCore?.peakRssKb]).filter((x): x is number => x !== undefined);
+  const rss = r.corpora
+    .flatMap((c) => [c.j1.peakRssKb, c.j2.peakRssKb, c.oneCore?.peakRssKb, ...(c.formats ?? []).map((f) => f.timing.peakRssKb)])
+    .filter((x): x is number => x !== undefined);
   if (rss.length > 0) out.push({ target: "peak RSS ≤ 300 MB on every corpus", figure: `${rssMb(Math.max(...rss))} MB`, met: Math.max(...rss) <= 300 * 1024 });
   for (const c of r.corpora.filter((x) => x.name === "system C" || x.name === LARGE_C)) {
     const perCpu = c.j1.medianCpuMs === undefined ? "" : `; ${fixed(c.bytes / 1e6 / (c.j1.medianCpuMs / 1000), 2)} MB per cpu-s`;
@@ -593,7 +641,7 @@ function report(r: Results): string {
     parts.push("## deploylint", "", deploylintTable(r.corpora), "");
     for (const c of r.corpora) if (c.note) parts.push(`- ${c.name}: ${c.note}`);
     for (const c of r.corpora) {
-      for (const t of [c.j1, c.j2, ...(c.oneCore ? [c.oneCore] : [])]) for (const f of t.failures) parts.push(`- ${c.name}, ${t.label} exited 2: ${f}`);
+      for (const t of [c.j1, c.j2, ...(c.oneCore ? [c.oneCore] : []), ...(c.formats ?? []).map((f) => f.timing)]) for (const f of t.failures) parts.push(`- ${c.name}, ${t.label} exited 2: ${f}`);
     }
     parts.push("");
   }
@@ -613,6 +661,11 @@ function report(r: Results): string {
   if (pinned?.oneCore) {
     parts.push("## one core against two", "", coresTable(pinned, pinned.oneCore, r.machine.cores), "");
     parts.push("- one core: the whole process pinned with taskset, V8's compiler and collector threads included; cores busy = cpu s ÷ s", "");
+  }
+  const formatted = synth.find((c) => c.formats);
+  if (formatted?.formats) {
+    parts.push("## report formats", "", formatsTable(formatted, formatted.formats), "");
+    parts.push("- the bench's other runs report JSON; text is the default report, SARIF what code scanning uploads", "");
   }
   if (r.latency) parts.push("## latency", "", latencyTable(r.latency), "");
   const v = verdicts(r);
@@ -654,7 +707,8 @@ async function main(): Promise<void> {
     if (!pinned) log("one core: no taskset here (or one CPU): the pinned -j 1 run is left out");
     const largest = s.scales[s.scales.length - 1];
     for (const scale of s.scales) {
-      results.corpora.push(await measureCorpus(synthetic(ctx, `${scale}x`, s.baseProjects * scale), [], s, scale === largest ? pinned : undefined));
+      const extra = scale === largest ? { pinned, formats: true } : {};
+      results.corpora.push(await measureCorpus(synthetic(ctx, `${scale}x`, s.baseProjects * scale), [], s, extra));
     }
   }
   if (s.only.has("latency")) results.latency = await measureLatency(synthetic(ctx, "1x", s.baseProjects), s);
