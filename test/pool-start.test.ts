@@ -6,7 +6,8 @@
  */
 import { ALL_SOURCE } from "../src/engine/excerpt.js";
 import { describe, expect, it } from "vitest";
-import { WorkerPool, type LintWorker, type WorkerInit } from "../src/engine/pool.js";
+import type { WorkerOptions } from "node:worker_threads";
+import { ONE_WORKER_YOUNG_MB, WORKER_YOUNG_MB, WorkerPool, type LintWorker, type WorkerInit } from "../src/engine/pool.js";
 
 /** A stand-in for a started worker that counts how often it was stopped. */
 function fakeWorker(): { worker: LintWorker; stops: () => number } {
@@ -51,5 +52,24 @@ describe("a worker pool that cannot start every worker", () => {
     const pool = new WorkerPool(SCRIPT, 3, INIT, undefined, spawn);
     expect(started.map((f) => f.stops())).toEqual([0, 0, 0]);
     return pool.close().then(() => expect(started.map((f) => f.stops())).toEqual([1, 1, 1]));
+  });
+});
+
+describe("a worker pool's heap limits", () => {
+  /** The young-generation limit each started worker was given. */
+  function youngLimits(size: number): (number | undefined)[] {
+    const limits: (number | undefined)[] = [];
+    const spawn = (_script: URL, options: WorkerOptions): LintWorker => {
+      limits.push(options.resourceLimits?.maxYoungGenerationSizeMb);
+      return fakeWorker().worker;
+    };
+    void new WorkerPool(SCRIPT, size, INIT, undefined, spawn).close();
+    return limits;
+  }
+
+  it("one worker gets the larger nursery, each of several the smaller", () => {
+    expect(youngLimits(1)).toEqual([ONE_WORKER_YOUNG_MB]);
+    expect(youngLimits(2)).toEqual([WORKER_YOUNG_MB, WORKER_YOUNG_MB]);
+    expect(ONE_WORKER_YOUNG_MB).toBeGreaterThan(WORKER_YOUNG_MB);
   });
 });

@@ -8,7 +8,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { useTempDir, writeTree } from "./support/tmp.js";
+import { ONE_WORKER_FROM, staysInThread } from "../src/engine/run.js";
+import { useTempDir, writeRepo, writeTree } from "./support/tmp.js";
 
 const BIN = path.join(import.meta.dirname, "..", "dist/bundle/deploylint.js");
 const base = useTempDir("deploylint-pool-");
@@ -63,5 +64,64 @@ describe("a worker pool reports what one thread does", () => {
     const one = run(cwd, 1);
     expect(one.findings.filter((f) => f.ruleId === "c/misleading-indentation")).toHaveLength(20);
     expect(run(cwd, 2).stdout).toBe(one.stdout);
+  });
+});
+
+/** V8's isolates that collected garbage in a run, from `--trace-gc` (each line names its isolate). */
+function isolatesThatCollected(trace: string): Set<string> {
+  return new Set([...trace.matchAll(/^\[\d+:(0x[0-9a-f]+)\]/gm)].map((m) => m[1] ?? ""));
+}
+
+describe("--jobs 1 on a large run lints in one worker thread", () => {
+  /** `files` scripts, most ruled out unparsed, a Dockerfile whose entrypoint one of them is, and C. */
+  function tree(name: string, files: number): string {
+    const example = (f: string) => readFileSync(path.join(import.meta.dirname, "..", "examples/deploy", f), "utf8");
+    const all: Record<string, string> = {
+      "p/Dockerfile": example("Dockerfile"),
+      "p/docker-run.sh": example("docker-run.sh"),
+      "c/ssl.c": readFileSync(path.join(import.meta.dirname, "..", "examples/src/sslKeyExchange.c"), "utf8"),
+    };
+    for (let i = 0; i < files - 3; i++) {
+      all[`s/${i % 64}/${i}.sh`] = i % 100 === 0 ? `#!/bin/sh\ndocker run --name job${i} busybox true\n` : `#!/bin/sh\necho ${i}\n`;
+    }
+    return writeRepo(path.join(base(), name), all);
+  }
+
+  /** The run's JSON report (written to a file: the GC trace goes to standard output) and its isolates. */
+  function traced(cwd: string, jobs: number): { report: string; isolates: Set<string> } {
+    const r = spawnSync(process.execPath, ["--trace-gc", BIN, "-j", String(jobs), "-f", "json", "-o", "report.json", "."], { cwd, encoding: "utf8" });
+    expect([0, 1], r.stderr).toContain(r.status);
+    return { report: readFileSync(path.join(cwd, "report.json"), "utf8"), isolates: isolatesThatCollected(r.stdout) };
+  }
+
+  it.skipIf(!existsSync(BIN))(`from ${ONE_WORKER_FROM} files: a second isolate, and the report -j 2 gives`, () => {
+    const cwd = tree("large", ONE_WORKER_FROM + 10);
+    const one = traced(cwd, 1);
+    expect(one.isolates.size).toBe(2);
+    const findings = JSON.parse(one.report) as Report[];
+    expect(findings.filter((f) => f.ruleId === "shell/entrypoint-without-exec").map((f) => f.file)).toEqual(["p/docker-run.sh"]);
+    expect(findings.filter((f) => f.ruleId === "c/misleading-indentation").map((f) => f.file)).toEqual(["c/ssl.c"]);
+    expect(findings.filter((f) => f.file.startsWith("s/")).length).toBeGreaterThanOrEqual(41);
+    expect(traced(cwd, 2).report).toBe(one.report);
+  });
+
+  it.skipIf(!existsSync(BIN))("below it: this thread only", () => {
+    const cwd = tree("smaller", 400);
+    const one = traced(cwd, 1);
+    expect(one.isolates.size).toBeLessThanOrEqual(1);
+    expect(traced(cwd, 2).report).toBe(one.report);
+  });
+});
+
+describe("a pool that cannot start", () => {
+  const limit = Object.assign(new Error("Worker initialization failure: EAGAIN"), { code: "ERR_WORKER_INIT_FAILED" });
+
+  it("leaves a -j 1 run in this thread", () => {
+    expect(staysInThread(1, limit)).toBe(true);
+  });
+
+  it("ends a run of more jobs, and any other error", () => {
+    expect(staysInThread(2, limit)).toBe(false);
+    expect(staysInThread(1, new Error("boom"))).toBe(false);
   });
 });

@@ -40,7 +40,8 @@ Options:
       --disable RULE        do not run this rule (repeatable, or comma-separated)
       --stdin               lint standard input
       --stdin-filename PATH the file name standard input stands for (decides the language)
-  -j, --jobs N              worker threads (default: the number of cores; 1 lints in one thread)
+  -j, --jobs N              worker threads (default: the number of cores; 1 lints in this
+                            thread, or in one worker from 16,384 files)
       --max-file-size SIZE  skip files larger than SIZE (bytes, or with K/M suffix; default 5M)
       --root DIR            the repository root that SARIF and GitHub annotation paths
                             are relative to (default: the nearest directory above with

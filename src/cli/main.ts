@@ -9,6 +9,7 @@ import { DEFAULT_MAX_BYTES } from "../engine/read.js";
 import { Linter } from "../engine/lint.js";
 import { allRules, findRule, selectRules } from "../engine/registry.js";
 import { unsuppressed, withoutSuppressed, withRealPaths } from "../engine/result.js";
+import { isWorkerStartFailure } from "../engine/pool.js";
 import { lintPaths, lintText } from "../engine/run.js";
 import { excerptsOf } from "../engine/excerpt.js";
 import type { RunResult } from "../engine/types.js";
@@ -254,7 +255,7 @@ function processIO(): CliIO {
 export function failureLine(e: unknown): string {
   if (e instanceof UsageError) return `deploylint: ${e.message}`;
   const message = e instanceof Error ? e.message : String(e);
-  if ((e as { code?: unknown } | null)?.code === "ERR_WORKER_INIT_FAILED") {
+  if (isWorkerStartFailure(e)) {
     return `deploylint: could not start a worker thread (${message}); try --jobs 1, which lints in one thread`;
   }
   return `deploylint: internal error: ${message}`;

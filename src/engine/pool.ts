@@ -71,6 +71,27 @@ export const WORKER_HEAP_MB = 128;
  */
 export const WORKER_YOUNG_MB = 8;
 
+/**
+ * Young-generation heap of a pool's only worker (`--jobs 1` on a large run), in MB: there is
+ * memory for one larger nursery, and with 8 the one worker spent its time in scavenges. The 81 MB
+ * tree with a SARIF report, pinned to one core (three interleaved rounds): 36.98 s with 8,
+ * 31.76 s with 32, and 32.38 s in the main thread; peak RSS 214, 209 and 282 MB.
+ */
+export const ONE_WORKER_YOUNG_MB = 32;
+
+/** The young generation each worker of a pool of `size` gets, in MB. */
+export function youngGenerationMb(size: number): number {
+  return size === 1 ? ONE_WORKER_YOUNG_MB : WORKER_YOUNG_MB;
+}
+
+/**
+ * Whether an error is Node's failure to start a worker thread (a process or thread limit): the
+ * machine's limit, not a fault in the lint.
+ */
+export function isWorkerStartFailure(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === "ERR_WORKER_INIT_FAILED";
+}
+
 /** The compiled worker script, or undefined when running from TypeScript sources (tests). */
 export function workerScript(): URL | undefined {
   const url = new URL("./worker.js", import.meta.url);
@@ -116,22 +137,22 @@ export class WorkerPool {
     spawn: (script: URL, options: WorkerOptions) => LintWorker = (s, o) => new Worker(s, o),
   ) {
     try {
-      for (let i = 0; i < size; i++) this.start(spawn, script, init);
+      for (let i = 0; i < size; i++) this.start(spawn, script, init, youngGenerationMb(size));
     } catch (e) {
       for (const w of this.workers) void w.terminate();
       throw e;
     }
   }
 
-  private start(spawn: (script: URL, options: WorkerOptions) => LintWorker, script: URL, init: WorkerInit): void {
+  private start(spawn: (script: URL, options: WorkerOptions) => LintWorker, script: URL, init: WorkerInit, youngMb: number): void {
     // A worker's live data is small (one file's text and findings at a time, and the texts it
     // holds until the WebAssembly choice: what the run wants found, 3 MB, and a batch more at
     // most, shared between the workers; trees live in WebAssembly memory): capping its JS
     // heap makes V8 collect garbage early instead of growing towards its default limit, which
-    // kept peak RSS over 300 MB on large trees. Its nursery too (WORKER_YOUNG_MB).
+    // kept peak RSS over 300 MB on large trees. Its nursery too (`youngGenerationMb`).
     const w = spawn(script, {
       workerData: init,
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: youngMb },
     });
     w.on("message", (res: WorkerResponse) => (res.kind === "batch" ? this.done(w, res) : this.released(w, res)));
     w.on("error", (e) => this.fail(e));

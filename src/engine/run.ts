@@ -10,7 +10,7 @@ import { discover, displayPath } from "./discovery.js";
 import { compareFindings, Linter } from "./lint.js";
 import { finishFile, lintFileOnDisk, lintSafely, prepareFile, type FileOutcome, type FileTask, type PreparedFile, type TaskConfig } from "./lint-file.js";
 import { LinterTable } from "./linters.js";
-import { WorkerPool, workerScript } from "./pool.js";
+import { isWorkerStartFailure, WorkerPool, workerScript } from "./pool.js";
 import { projectFacts, type ProjectFacts } from "./project.js";
 import { readSource } from "./read.js";
 import { rulesKey, selectRules, type RuleSelection } from "./registry.js";
@@ -24,7 +24,7 @@ export interface RunOptions {
   /** The user's rule choices (serialisable: worker threads select the same rules from it). */
   selection: RuleSelection;
   maxBytes: number;
-  /** Worker threads; 1 lints in this thread. */
+  /** Worker threads; 1 lints in this thread, or in one worker from `ONE_WORKER_FROM` files. */
   jobs: number;
   /** `--fix`, `--fix-unsafe`, `--fix-dry-run` (see autofix.ts). */
   fix?: FixRequest;
@@ -104,6 +104,19 @@ export interface RunOutcome {
 export const PARALLEL_THRESHOLD = 64;
 
 /**
+ * From this many files `--jobs 1` lints in one worker thread rather than in this one: a worker's
+ * heap is capped (`WORKER_HEAP_MB`, `ONE_WORKER_YOUNG_MB`); this thread's cannot be once Node has
+ * started, and on a large tree V8 lets it grow far past what is live. The 81 MB synthetic tree
+ * (20,849 files), interleaved rounds: peak RSS with a SARIF report 282–307 MB in this thread
+ * against 207–216 MB in one worker, with a JSON report 230–237 against 172–204 MB. It costs time:
+ * from nothing to a fifth more (SARIF 31.2 → 32.7 s and 31.6 → 36.2 s in two sets of rounds, JSON
+ * 26.6 → 32.7 s), the worker's garbage collection mostly (more of it runs on V8's helper
+ * threads). Below this the worker costs as much and saves nothing: 10,391 files took 13.0 → 15.4 s
+ * at 178 → 187 MB, 5,223 files 8.0 → 9.4 s at 151 → 171 MB.
+ */
+export const ONE_WORKER_FROM = 16_384;
+
+/**
  * Files a run below `PARALLEL_THRESHOLD` lints at once in this thread. A file that waits for a
  * grammar still compiling in the background gives the next ones their turn: while the first shell
  * file waits for the bash grammar, the files after it are read (synchronously) and their hosts
@@ -117,6 +130,11 @@ const SMALL_RUN_WINDOW = 8;
  * discovery goes on (those that need a parse once the WebAssembly choice is made, see `tiering`).
  */
 const STANDALONE: ReadonlySet<LanguageId> = new Set(["c", "cpp"]);
+
+/** Whether a run whose pool could not start (`error`) goes on in this thread: only at `-j 1`. */
+export function staysInThread(jobs: number, error: unknown): boolean {
+  return jobs === 1 && isWorkerStartFailure(error);
+}
 
 function countsOf(tasks: readonly FileTask[], threads: number): RunCounts {
   return { files: tasks.length, cFiles: tasks.filter((t) => STANDALONE.has(t.language)).length, threads };
@@ -147,7 +165,9 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   const discoveryNotices: Notice[] = [];
   const missing: RunOutcome["missing"] = [];
   const tasks: FileTask[] = [];
-  const script = options.jobs > 1 ? workerScript() : undefined;
+  let script = workerScript();
+  /** How many files make a run start its pool: one worker at `-j 1`, `jobs` workers otherwise. */
+  const poolFrom = options.jobs > 1 ? PARALLEL_THRESHOLD : ONE_WORKER_FROM;
   let pool: WorkerPool | undefined;
   const source = options.source ?? ALL_SOURCE;
   const init = { selection: options.selection, maxBytes: options.maxBytes, source, ...(options.fix ? { fix: options.fix } : {}) };
@@ -184,6 +204,21 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
     wanted = wantedFor(todo);
     if (wanted === 0) decide();
   };
+  /**
+   * The run's pool. At `-j 1` a worker thread Node cannot start (a process or thread limit) leaves
+   * the run in this thread, where a smaller run would be; with more jobs the error ends the run
+   * (the CLI's line then suggests `--jobs 1`).
+   */
+  const startPool = (): WorkerPool | undefined => {
+    if (!script) return undefined;
+    try {
+      return new WorkerPool(script, options.jobs, init, onHeld);
+    } catch (e) {
+      if (!staysInThread(options.jobs, e)) throw e;
+      script = undefined;
+      return undefined;
+    }
+  };
   try {
     const config = options.config;
     const hooks = config ? { isIgnored: config.isIgnored.bind(config), languagePatterns: config.languageOf.bind(config) } : {};
@@ -197,10 +232,10 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
           if (config.languageOf(ev.absPath) !== undefined) task.trustLanguage = true;
         }
         const index = tasks.push(task) - 1;
-        if (!pool && script && !cache && tasks.length >= PARALLEL_THRESHOLD) {
+        if (!pool && script && !cache && tasks.length >= poolFrom) {
           // Streaming: what discovery found so far that needs no tree-wide facts starts now. Until
           // the WebAssembly choice is made, the workers hold the files that need a parse.
-          pool = new WorkerPool(script, options.jobs, init, onHeld);
+          pool = startPool();
           ask();
           tasks.forEach((t, i) => {
             if (STANDALONE.has(t.language)) pool?.submit(i, t);
@@ -231,14 +266,14 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         const hit = cache.lookup(t, { ...ctx, ...own });
         if (hit) cachedOutcomes.set(i, hit);
       });
-      if (script && tasks.length - cachedOutcomes.size >= PARALLEL_THRESHOLD) {
+      if (script && tasks.length - cachedOutcomes.size >= poolFrom) {
         counted = uncached;
-        pool = new WorkerPool(script, options.jobs, init, onHeld);
+        pool = startPool();
         ask();
         tasks.forEach((t, i) => {
           if (!cachedOutcomes.has(i) && STANDALONE.has(t.language)) pool?.submit(i, t);
         });
-        await pool.quiet();
+        await pool?.quiet();
         decide();
       }
     }
