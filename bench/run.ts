@@ -22,6 +22,7 @@ import { clangTidyAnchor, gccAnchor, shellcheckAnchor, type AnchorSpec } from ".
 import { fixtures, mb, synthetic, systemC, systemShell, type Corpus, type CorpusContext } from "./corpus.js";
 import { cleanUp, interleaved, job, type Command, type Job, type Timing } from "./measure.js";
 import { fixed, millis, rssMb, seconds, table, times } from "./table.js";
+import { ONE_WORKER_FROM } from "../src/engine/run.js";
 
 const SECTIONS = ["c", "shell", "fixtures", "synthetic", "latency"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -151,14 +152,22 @@ interface CorpusResult {
   j2: Timing;
   /** `-j 1` with the whole process pinned to one CPU (`taskset`): what one core gives (largest synthetic tree only). */
   oneCore?: Timing;
-  /** `-j 2` with the reports users read (`-f text`, the default) and upload (`-f sarif`): largest synthetic tree only. */
-  formats?: { format: ReportFormat; timing: Timing }[];
+  /** The reports users read (`-f text`, the default) and upload (`-f sarif`): largest synthetic tree only. */
+  formats?: { format: ReportFormat; jobs: number; timing: Timing }[];
   anchors: AnchorResult[];
 }
 
-/** The reports timed besides JSON (see `CorpusResult.formats`). */
-const REPORT_FORMATS = ["text", "sarif"] as const;
-type ReportFormat = (typeof REPORT_FORMATS)[number];
+type ReportFormat = "text" | "sarif";
+
+/**
+ * The reports timed besides JSON (see `CorpusResult.formats`): each at `-j 2`, and SARIF, the
+ * largest report, also at `-j 1` (a one-core machine's default), whose peak RSS is the highest.
+ */
+const REPORT_RUNS: readonly { format: ReportFormat; jobs: number }[] = [
+  { format: "text", jobs: 2 },
+  { format: "sarif", jobs: 2 },
+  { format: "sarif", jobs: 1 },
+];
 
 interface AnchorResult {
   corpus: string;
@@ -221,7 +230,7 @@ function oneCorePrefix(): string[] | undefined {
 
 /**
  * `pinned`: also `-j 1` pinned to one core, with this command prefix (see `oneCorePrefix`).
- * `formats`: also `-j 2` with the text and SARIF reports.
+ * `formats`: also the text and SARIF reports (`REPORT_RUNS`).
  */
 async function measureCorpus(
   corpus: Corpus,
@@ -232,12 +241,12 @@ async function measureCorpus(
   log(`${corpus.name}: ${corpus.files.length} files, ${mb(corpus.bytes)} MB`);
   const { pinned } = extra;
   const onOneCore = (c: Command): Command => ({ ...c, label: `${c.label}, one core`, argv: [...(pinned ?? []), ...c.argv] });
-  const formats = extra.formats ? REPORT_FORMATS : [];
+  const formats = extra.formats ? REPORT_RUNS : [];
   const jobs: Job[] = [
     job(deploylint("deploylint -j 1", corpus.args, 1)),
     job(deploylint("deploylint -j 2", corpus.args, 2)),
     ...(pinned ? [job(onOneCore(deploylint("deploylint -j 1", corpus.args, 1)))] : []),
-    ...formats.map((f) => job(deploylint(`deploylint -j 2 -f ${f}`, corpus.args, 2, undefined, f))),
+    ...formats.map((f) => job(deploylint(`deploylint -j ${f.jobs} -f ${f.format}`, corpus.args, f.jobs, undefined, f.format))),
     ...anchors.map((a) => a.job),
   ];
   const timings = await interleaved(jobs, s.runs, log, s.groupBudgetMs);
@@ -254,7 +263,7 @@ async function measureCorpus(
     j1,
     j2,
     ...(oneCore ? { oneCore } : {}),
-    ...(formats.length > 0 ? { formats: formats.map((format, i) => ({ format, timing: formatTimings[i] as Timing })) } : {}),
+    ...(formats.length > 0 ? { formats: formats.map((f, i) => ({ ...f, timing: formatTimings[i] as Timing })) } : {}),
     anchors: anchors.map((a, i) => anchorResult(corpus, a, anchorTimings[i] as Timing, j1, j2)),
   };
 }
@@ -502,26 +511,31 @@ function coresTable(c: CorpusResult, oneCore: Timing, cores: number): string {
   );
 }
 
-/** The largest synthetic tree at -j2 with each report. */
+/** The largest synthetic tree with each report; "÷ json" against the JSON run at the same `-j`. */
 function formatsTable(c: CorpusResult, formats: NonNullable<CorpusResult["formats"]>): string {
-  const row = (what: string, t: Timing): string[] => [
-    what,
+  const json = (jobs: number): Timing => (jobs === 1 ? c.j1 : c.j2);
+  const row = (jobs: number, format: string, t: Timing): string[] => [
+    `-j ${jobs} -f ${format}`,
     seconds(t.medianMs) + flag(t),
     cpuSeconds(t),
-    times(t.medianMs / c.j2.medianMs),
+    times(t.medianMs / json(jobs).medianMs),
     rssMb(t.peakRssKb),
     String(t.runs),
   ];
+  const jobsTimed = [...new Set(formats.map((f) => f.jobs))].sort((a, b) => b - a);
   return table(
     [
-      { title: `${c.name}, ${mb(c.bytes)} MB, -j 2` },
+      { title: `${c.name}, ${mb(c.bytes)} MB` },
       { title: "s", align: "right" },
       { title: "cpu s", align: "right" },
       { title: "÷ json", align: "right" },
       { title: "peak RSS MB", align: "right" },
       { title: "runs", align: "right" },
     ],
-    [row("-f json", c.j2), ...formats.map((f) => row(`-f ${f.format}`, f.timing))],
+    jobsTimed.flatMap((jobs) => [
+      row(jobs, "json", json(jobs)),
+      ...formats.filter((f) => f.jobs === jobs).map((f) => row(jobs, f.format, f.timing)),
+    ]),
   );
 }
 
@@ -660,7 +674,9 @@ function report(r: Results): string {
   const pinned = synth.find((c) => c.oneCore);
   if (pinned?.oneCore) {
     parts.push("## one core against two", "", coresTable(pinned, pinned.oneCore, r.machine.cores), "");
-    parts.push("- one core: the whole process pinned with taskset, V8's compiler and collector threads included; cores busy = cpu s ÷ s", "");
+    parts.push("- one core: the whole process pinned with taskset, V8's compiler and collector threads included; cores busy = cpu s ÷ s");
+    if (pinned.files >= ONE_WORKER_FROM) parts.push(`- -j 1 on ${pinned.files} files: one worker thread lints (from ${ONE_WORKER_FROM} files), the main thread discovers and reports`);
+    parts.push("");
   }
   const formatted = synth.find((c) => c.formats);
   if (formatted?.formats) {
