@@ -107,7 +107,7 @@ export const PARALLEL_THRESHOLD = 64;
  * From this many files `--jobs 1` lints in one worker thread rather than in this one: a worker's
  * heap is capped (`WORKER_HEAP_MB`, `ONE_WORKER_YOUNG_MB`); this thread's cannot be once Node has
  * started, and on a large tree V8 lets it grow far past what is live. The 81 MB synthetic tree
- * (20,849 files), interleaved rounds: peak RSS with a SARIF report 282–307 MB in this thread
+ * (20,845 files), interleaved rounds: peak RSS with a SARIF report 282–307 MB in this thread
  * against 207–216 MB in one worker, with a JSON report 230–237 against 172–204 MB. It costs time:
  * from nothing to a fifth more (SARIF 31.2 → 32.7 s and 31.6 → 36.2 s in two sets of rounds, JSON
  * 26.6 → 32.7 s), the worker's garbage collection mostly (more of it runs on V8's helper
