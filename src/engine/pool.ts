@@ -73,9 +73,10 @@ export const WORKER_YOUNG_MB = 8;
 
 /**
  * Young-generation heap of a pool's only worker (`--jobs 1` on a large run), in MB: there is
- * memory for one larger nursery, and with 8 the one worker spent its time in scavenges. The 81 MB
- * tree with a SARIF report, pinned to one core (three interleaved rounds): 36.98 s with 8,
- * 31.76 s with 32, and 32.38 s in the main thread; peak RSS 214, 209 and 282 MB.
+ * memory for one larger nursery, and with 8 the one worker collects more often. The 81 MB tree
+ * pinned to one core, a `-j 1` machine's case (interleaved rounds): with a SARIF report 36.98 s
+ * with 8, 31.76 s with 32 and 32.38 s in the main thread, peak RSS 214, 209 and 282 MB (three
+ * rounds); with JSON 33.92, 33.23 and 30.84 s, 180, 206 and 239 MB (two rounds).
  */
 export const ONE_WORKER_YOUNG_MB = 32;
 
