@@ -110,9 +110,10 @@ export const PARALLEL_THRESHOLD = 64;
  * (20,845 files), interleaved rounds: peak RSS with a SARIF report 282–307 MB in this thread
  * against 207–216 MB in one worker, with a JSON report 230–237 against 172–204 MB. It costs time:
  * from nothing to a fifth more (SARIF 31.2 → 32.7 s and 31.6 → 36.2 s in two sets of rounds, JSON
- * 26.6 → 32.7 s), the worker's garbage collection mostly (more of it runs on V8's helper
- * threads). Below this the worker costs as much and saves nothing: 10,391 files took 13.0 → 15.4 s
- * at 178 → 187 MB, 5,223 files 8.0 → 9.4 s at 151 → 171 MB.
+ * 26.6 → 32.7 s); where it goes, `perf` did not settle (one run put it in the collector, on
+ * V8's helper threads; the next found no more collector work than in this thread). Below this
+ * the worker costs as much and saves nothing: 10,391 files took 13.0 → 15.4 s at 178 → 187 MB,
+ * 5,223 files 8.0 → 9.4 s at 151 → 171 MB.
  */
 export const ONE_WORKER_FROM = 16_384;
 
