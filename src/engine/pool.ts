@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 import type { FixRequest } from "./autofix.js";
 import type { SourceNeeds } from "./excerpt.js";
+import { Fifo } from "./fifo.js";
 import type { FileOutcome, FileTask } from "./lint-file.js";
 import type { ProjectFacts } from "./project.js";
 import type { RuleSelection } from "./registry.js";
@@ -111,7 +112,7 @@ export type LintWorker = Pick<Worker, "on" | "postMessage" | "terminate">;
 export class WorkerPool {
   private readonly workers: LintWorker[] = [];
   private readonly idle: LintWorker[] = [];
-  private readonly queue: Queued[] = [];
+  private readonly queue = new Fifo<Queued>();
   private readonly inFlight = new Map<number, { indexes: number[]; worker: LintWorker }>();
   private readonly outcomes = new Map<number, FileOutcome>();
   private nextBatch = 0;
@@ -198,10 +199,10 @@ export class WorkerPool {
       const worker = this.idle.pop() as LintWorker;
       // Smaller batches as the queue drains, so the last files spread over every worker.
       const size = Math.max(1, Math.min(16, Math.floor(this.queue.length / (this.workers.length * 2))));
-      const first = this.queue[0] as Queued;
+      const first = this.queue.peek() as Queued;
       const take: Queued[] = [];
-      while (take.length < size && this.queue.length > 0 && (this.queue[0] as Queued).project === first.project) {
-        take.push(this.queue.shift() as Queued);
+      while (take.length < size && this.queue.length > 0 && (this.queue.peek() as Queued).project === first.project) {
+        take.push(this.queue.take() as Queued);
       }
       const batch = this.nextBatch++;
       this.inFlight.set(batch, { indexes: take.map((q) => q.index), worker });
