@@ -7,7 +7,18 @@
 import { ALL_SOURCE } from "../src/engine/excerpt.js";
 import { describe, expect, it } from "vitest";
 import type { WorkerOptions } from "node:worker_threads";
-import { ONE_WORKER_YOUNG_MB, WORKER_YOUNG_MB, WorkerPool, type LintWorker, type WorkerInit } from "../src/engine/pool.js";
+import type { FileOutcome, FileTask } from "../src/engine/lint-file.js";
+import {
+  ONE_WORKER_YOUNG_MB,
+  WORKER_YOUNG_MB,
+  WorkerPool,
+  type BatchRequest,
+  type LintWorker,
+  type WorkerInit,
+  type WorkerRequest,
+  type WorkerResponse,
+} from "../src/engine/pool.js";
+import type { ProjectFacts } from "../src/engine/project.js";
 
 /** A stand-in for a started worker that counts how often it was stopped. */
 function fakeWorker(): { worker: LintWorker; stops: () => number } {
@@ -71,5 +82,36 @@ describe("a worker pool's heap limits", () => {
     expect(youngLimits(1)).toEqual([ONE_WORKER_YOUNG_MB]);
     expect(youngLimits(2)).toEqual([WORKER_YOUNG_MB, WORKER_YOUNG_MB]);
     expect(ONE_WORKER_YOUNG_MB).toBeGreaterThan(WORKER_YOUNG_MB);
+  });
+});
+
+describe("a worker pool's project facts", () => {
+  it("go to each worker once; later batches say 'same'", () => {
+    const sent: BatchRequest[] = [];
+    let reply: ((res: WorkerResponse) => void) | undefined;
+    const worker = {
+      on(event: string, listener: (res: WorkerResponse) => void) {
+        if (event === "message") reply = listener;
+        return worker;
+      },
+      postMessage(req: WorkerRequest) {
+        if (req.kind === "batch") sent.push(req);
+      },
+      terminate: () => Promise.resolve(0),
+    };
+    const pool = new WorkerPool(SCRIPT, 1, INIT, undefined, () => worker as unknown as LintWorker);
+    pool.planCompilation(undefined);
+    const task = (i: number, language: FileTask["language"]): FileTask => ({ path: `f${i}`, absPath: `/f${i}`, language, explicit: false });
+    const answer = (batch: number) => reply?.({ kind: "batch", batch, outcomes: [{} as FileOutcome], held: 0 });
+    const project: ProjectFacts = { entrypoints: new Set(["p/docker-run.sh"]) };
+    pool.submit(0, task(0, "c"));
+    answer(0);
+    pool.submit(1, task(1, "shell"), project);
+    answer(1);
+    pool.submit(2, task(2, "dockerfile"), project);
+    answer(2);
+    pool.submit(3, task(3, "c"));
+    expect(sent.map((r) => r.project)).toEqual([undefined, project, "same", undefined]);
+    return pool.close();
   });
 });

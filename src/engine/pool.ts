@@ -31,7 +31,12 @@ export interface BatchRequest {
   kind: "batch";
   batch: number;
   tasks: FileTask[];
-  project: ProjectFacts | undefined;
+  /**
+   * The tree-wide facts the tasks' rules use: none (C/C++ files), the facts themselves, or
+   * "same", the facts last sent to this worker. A run has one set of facts, which can be large
+   * (every Dockerfile's entrypoints), so each worker is sent it once, not with every batch.
+   */
+  project: ProjectFacts | "same" | undefined;
   /** Which WebAssembly V8 may optimise, once the run has chosen (before any file is parsed). */
   wasm: WasmPlan | undefined;
   /** The choice is not made yet: files that need a parse wait in the worker. */
@@ -120,6 +125,8 @@ export class WorkerPool {
   private planned = false;
   /** Per worker, the indexes of the files it holds, in the order it held them. */
   private readonly heldBy = new Map<LintWorker, number[]>();
+  /** Per worker, the project facts last sent to it (see `BatchRequest.project`). */
+  private readonly projectSent = new Map<LintWorker, ProjectFacts>();
   private submitted = 0;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
@@ -206,7 +213,7 @@ export class WorkerPool {
       }
       const batch = this.nextBatch++;
       this.inFlight.set(batch, { indexes: take.map((q) => q.index), worker });
-      const req: BatchRequest = { kind: "batch", batch, tasks: take.map((q) => q.task), project: first.project, wasm: this.plan, hold: !this.planned };
+      const req: BatchRequest = { kind: "batch", batch, tasks: take.map((q) => q.task), project: this.projectFor(worker, first.project), wasm: this.plan, hold: !this.planned };
       worker.postMessage(req);
     }
   }
@@ -226,6 +233,14 @@ export class WorkerPool {
       this.onHeld?.(this.heldBytes);
     }
     this.wake?.();
+  }
+
+  /** What a batch for `worker` says of `project`: "same" when the worker has it already. */
+  private projectFor(worker: LintWorker, project: ProjectFacts | undefined): BatchRequest["project"] {
+    if (project === undefined) return undefined;
+    if (this.projectSent.get(worker) === project) return "same";
+    this.projectSent.set(worker, project);
+    return project;
   }
 
   private heldOn(worker: LintWorker): number[] {

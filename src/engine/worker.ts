@@ -7,6 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { finishFile, prepareFile, type FileOutcome, type FileTask, type PreparedFile } from "./lint-file.js";
 import { LinterTable } from "./linters.js";
 import type { BatchRequest, BatchResponse, ReleaseResponse, WorkerInit, WorkerRequest } from "./pool.js";
+import type { ProjectFacts } from "./project.js";
 import { selectRules } from "./registry.js";
 
 function start(port: NonNullable<typeof parentPort>, init: WorkerInit): void {
@@ -16,13 +17,18 @@ function start(port: NonNullable<typeof parentPort>, init: WorkerInit): void {
   const linters = new LinterTable(init.selection);
   /** Files held until the WebAssembly choice is made (pool.ts), in the order they were held. */
   const held: { task: FileTask; prepared: PreparedFile }[] = [];
+  /** The project facts last sent (a batch says "same" for these; see `BatchRequest.project`). */
+  let project: ProjectFacts | undefined;
 
   async function batch(req: BatchRequest): Promise<BatchResponse> {
     const outcomes: (FileOutcome | null)[] = [];
     let heldChars = 0;
+    if (req.project === "same" && project === undefined) throw new Error("a batch referred to project facts this worker was never sent");
+    if (req.project !== undefined && req.project !== "same") project = req.project;
+    const facts = req.project === undefined ? undefined : project;
     for (const task of req.tasks) {
       const linter = linters.for(task);
-      const prepared = await prepareFile(linter, task, init.maxBytes, req.project);
+      const prepared = await prepareFile(linter, task, init.maxBytes, facts);
       if (req.hold && !prepared.outcome && prepared.lint.parses) {
         held.push({ task, prepared });
         heldChars += prepared.lint.input.text.length;
