@@ -270,6 +270,8 @@ class TreeFacts {
   private readonly fieldIds = new Map<number, Map<string, ReadonlySet<number>>>();
   /** What every level from a node up to the root adds to the flags of the commands inside it (see `flagsOf`). */
   private readonly flagsOfNode = new Map<number, Flags>();
+  /** Whether each node type is named, by type id: a fact of the grammar, asked once a type. */
+  private readonly namedType = new Map<number, boolean>();
 
   constructor(private readonly root: Node) {}
 
@@ -289,12 +291,23 @@ class TreeFacts {
       const types: string[] = [];
       const named: boolean[] = [];
       const index = new Map<number, number>();
+      const language = this.root.tree.language;
       for (const c of node.children) {
         if (!c) continue;
+        // `type` and `isNamed` would each copy the node into WebAssembly memory and call in;
+        // its type id takes one such call, and a child's type and namedness follow from it.
+        const typeId = c.typeId;
+        const type = language.types[typeId] || "ERROR";
+        let isNamed = this.namedType.get(typeId);
+        if (isNamed === undefined) {
+          isNamed = language.nodeTypeIsNamed(typeId);
+          this.namedType.set(typeId, isNamed);
+        }
+        this.typeOf.set(c.id, type);
         index.set(c.id, nodes.length);
         nodes.push(c);
-        types.push(this.type(c));
-        named.push(c.isNamed);
+        types.push(type);
+        named.push(isNamed);
       }
       k = { nodes, types, named, index, thenAt: types.indexOf("then") };
       this.kidsOf.set(node.id, k);
