@@ -166,7 +166,11 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
   const discoveryNotices: Notice[] = [];
   const missing: RunOutcome["missing"] = [];
   const tasks: FileTask[] = [];
-  let script = workerScript();
+  /**
+   * Whether the run may still start a pool: false once it found no compiled worker script (the
+   * tests run the TypeScript sources) or, at `-j 1`, a worker Node could not start.
+   */
+  let poolable = true;
   /** How many files make a run start its pool: one worker at `-j 1`, `jobs` workers otherwise. */
   const poolFrom = options.jobs > 1 ? PARALLEL_THRESHOLD : ONE_WORKER_FROM;
   let pool: WorkerPool | undefined;
@@ -211,12 +215,17 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
    * (the CLI's line then suggests `--jobs 1`).
    */
   const startPool = (): WorkerPool | undefined => {
-    if (!script) return undefined;
+    // Looked up only here: a run too small for a pool never touches the disk for it.
+    const script = poolable ? workerScript() : undefined;
+    if (!script) {
+      poolable = false;
+      return undefined;
+    }
     try {
       return new WorkerPool(script, options.jobs, init, onHeld);
     } catch (e) {
       if (!staysInThread(options.jobs, e)) throw e;
-      script = undefined;
+      poolable = false;
       return undefined;
     }
   };
@@ -233,7 +242,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
           if (config.languageOf(ev.absPath) !== undefined) task.trustLanguage = true;
         }
         const index = tasks.push(task) - 1;
-        if (!pool && script && !cache && tasks.length >= poolFrom) {
+        if (!pool && poolable && !cache && tasks.length >= poolFrom) {
           // Streaming: what discovery found so far that needs no tree-wide facts starts now. Until
           // the WebAssembly choice is made, the workers hold the files that need a parse.
           pool = startPool();
@@ -267,7 +276,7 @@ export async function lintPaths(paths: readonly string[], options: RunOptions): 
         const hit = cache.lookup(t, { ...ctx, ...own });
         if (hit) cachedOutcomes.set(i, hit);
       });
-      if (script && tasks.length - cachedOutcomes.size >= poolFrom) {
+      if (poolable && tasks.length - cachedOutcomes.size >= poolFrom) {
         counted = uncached;
         pool = startPool();
         ask();
